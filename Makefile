@@ -1,0 +1,43 @@
+# Two commands set everything up from a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# The sample plans are written for this date; pin it so the demo shows
+# green, amber and red plans whatever day it is run.
+DEMO_AS_OF ?= 2026-12-01
+
+.PHONY: demo test lint check schema bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(STAMP)
+	@mkdir -p output
+	$(BIN)/planpack validate plans --as-of $(DEMO_AS_OF)
+	$(BIN)/planpack score plans --as-of $(DEMO_AS_OF)
+	$(BIN)/planpack score plans --as-of $(DEMO_AS_OF) --format json > output/health.json
+	@echo "Wrote output/health.json"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check planpack tests bench
+	$(BIN)/mypy
+
+check: lint test
+
+# Regenerate the committed JSON Schema after changing the models.
+schema: $(STAMP)
+	$(BIN)/planpack schema > plan.schema.json
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/validate.py
+
+clean:
+	rm -rf $(VENV) output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from planpack.cli import main
+
+main()

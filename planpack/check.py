@@ -1,0 +1,175 @@
+"""The load -> validate (-> score) stages over many plans, in parallel when it pays.
+
+`validate` is loading plus governance; `score` adds health. Both go through
+check_plans() so they see the same findings. Work is split across processes
+for large portfolios (each plan is independent); the results are merged and
+sorted so the output never depends on the number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from planpack.discovery import plan_files
+from planpack.findings import Finding, Problem, Severity, format_loc
+from planpack.gitdates import last_commit_dates
+from planpack.governance import CheckContext, check_plan
+from planpack.health import Health, score_plan
+from planpack.loader.plans import LoadedPlan, load_plan
+from planpack.loader.program import ProgramConfig
+from planpack.rules import severity_of
+
+PARALLEL_FROM = 64  # below this many plans, starting workers costs more than it saves
+
+
+@dataclass
+class PlanReport:
+    """What checking one plan file found; small enough to send between processes."""
+
+    file: str
+    slug: str
+    findings: list[Finding]
+    health: Health | None = None
+    loaded: bool = False  # the plan validated against the schema
+    owner: str | None = None
+    tier: int | None = None
+    owner_mark: tuple[int, int] = (1, 1)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+
+@dataclass
+class CheckRun:
+    reports: list[PlanReport] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.reports for f in r.findings]
+
+    def failed(self, strict: bool = False) -> bool:
+        return any(r.errors or (strict and r.warnings) for r in self.reports)
+
+
+def locate(loaded: LoadedPlan, problem: Problem) -> Finding:
+    mark = loaded.source.mark(problem.at if problem.at is not None else problem.field)
+    return Finding(
+        loaded.file, mark.line, mark.column, severity_of(problem.rule), problem.rule,
+        format_loc(problem.field), problem.message, problem.fix,
+    )
+
+
+def check_file(
+    path: Path, shown: str, ctx: CheckContext, committed: date | None, with_health: bool
+) -> PlanReport:
+    loaded = load_plan(path, shown)
+    report = PlanReport(shown, loaded.slug, list(loaded.findings))
+    plan = loaded.plan
+    if plan is None:
+        return report
+    report.loaded = True
+    report.owner, report.tier = plan.team.owner, plan.account.tier
+    owner = loaded.source.mark(("team", "owner"))
+    report.owner_mark = (owner.line, owner.column)
+    report.findings += [locate(loaded, problem) for problem in check_plan(plan, ctx)]
+    if with_health:
+        report.health = score_plan(plan, ctx, committed)
+    return report
+
+
+def _check_chunk(
+    chunk: list[tuple[Path, str]], ctx: CheckContext, dates: dict[Path, date], with_health: bool
+) -> list[PlanReport]:
+    return [check_file(path, shown, ctx, dates.get(path), with_health) for path, shown in chunk]
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def check_plans(
+    paths: list[Path] | None,
+    config: ProgramConfig,
+    as_of: date,
+    *,
+    with_health: bool = False,
+    jobs: int | None = None,
+) -> CheckRun:
+    """Check every plan under `paths` (default: the programme's plans_dir)."""
+    if not paths:
+        paths = [_shown_path(config.path(config.program.plans_dir))]
+    files = plan_files(paths)
+    ctx = CheckContext(config.program, as_of)
+    dates = last_commit_dates(files, until=as_of) if with_health else {}
+    work = [(path, str(path)) for path in files]
+    jobs = jobs or default_jobs()
+    if jobs > 1 and len(work) >= PARALLEL_FROM:
+        chunks = [work[i::jobs] for i in range(jobs)]
+        context = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        )
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            parts = pool.map(_check_chunk, chunks, [ctx] * jobs, [dates] * jobs,
+                             [with_health] * jobs)
+            reports = [report for part in parts for report in part]
+    else:
+        reports = _check_chunk(work, ctx, dates, with_health)
+    order = {shown: i for i, (_, shown) in enumerate(work)}
+    reports.sort(key=lambda r: order[r.file])
+    _portfolio(reports, ctx)
+    for report in reports:
+        report.findings.sort(key=Finding.sort_key)
+    return CheckRun(reports)
+
+
+def _portfolio(reports: list[PlanReport], ctx: CheckContext) -> None:
+    """Rules across plans: file names that collide, owners over their capacity."""
+    by_slug: dict[str, list[PlanReport]] = defaultdict(list)
+    for report in reports:
+        by_slug[report.slug].append(report)
+    for same in by_slug.values():
+        for report in same[1:]:
+            report.findings.append(Finding(
+                report.file, 1, 1, severity_of("duplicate-slug"), "duplicate-slug", "",
+                f"another plan is also named {report.slug!r}: {same[0].file}; "
+                "their packets would overwrite each other",
+                "rename one of the files",
+            ))
+    load = Counter((r.owner, r.tier) for r in reports if r.owner is not None)
+    for report in reports:
+        if report.owner is None or report.tier is None:
+            continue
+        limit = ctx.program.tier(report.tier).max_plans_per_owner
+        count = load[(report.owner, report.tier)]
+        if limit is not None and count > limit:
+            line, column = report.owner_mark
+            report.findings.append(Finding(
+                report.file, line, column, severity_of("owner-capacity"), "owner-capacity",
+                "team.owner",
+                f"{report.owner} owns {count} tier {report.tier} plans; the programme allows "
+                f"{limit} per owner",
+                "share the accounts out, or move some to another tier",
+            ))
+
+
+def _shown_path(path: Path) -> Path:
+    """A path relative to the working folder when it is inside it, for short messages."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+

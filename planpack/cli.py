@@ -1,0 +1,164 @@
+"""The command line: each command parses its options and calls one function.
+
+Implementations are imported inside the commands so `planpack --help` starts
+without loading pydantic, and `validate` never loads the renderers or the
+Salesforce client.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from planpack import __version__
+
+if TYPE_CHECKING:
+    from planpack.errors import PlanpackError
+    from planpack.loader.program import ProgramConfig
+
+
+def _as_of_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+        metavar="YYYY-MM-DD", help="Judge the plans as of this date instead of today.",
+    )(f)
+
+
+def _config_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--config", "config_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+        help="The programme file (default: planpack.yaml here or in a parent folder).",
+    )(f)
+
+
+def _jobs_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--jobs", "-j", type=click.IntRange(min=1), default=None,
+        help="Worker processes for large portfolios (default: one per CPU).",
+    )(f)
+
+
+def _paths_argument(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(f)
+
+
+def _fail(error: PlanpackError) -> NoReturn:
+    from planpack.errors import ConfigError
+    from planpack.report.findings import text_line
+
+    if isinstance(error, ConfigError):
+        for finding in error.findings:
+            click.echo(text_line(finding), err=True)
+            if finding.fix:
+                click.echo(f"    fix: {finding.fix}", err=True)
+        click.echo("Error: the programme configuration is invalid; nothing was checked",
+                   err=True)
+    else:
+        click.echo(f"Error: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+def _program(config_file: Path | None) -> ProgramConfig:
+    from planpack.errors import PlanpackError
+    from planpack.loader.program import load_program
+
+    try:
+        return load_program(config_file)
+    except PlanpackError as error:
+        _fail(error)
+
+
+def _day(value: datetime | None) -> date:
+    return value.date() if value is not None else date.today()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="planpack")
+def cli() -> None:
+    """Key-account plans as code: validate, score and render them."""
+
+
+@cli.command()
+@_paths_argument
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]),
+              default="text", show_default=True, help="How to print the findings.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any).")
+@_as_of_option
+@_config_option
+@_jobs_option
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, as_of: datetime | None,
+             config_file: Path | None, jobs: int | None) -> None:
+    """Check plans against the format and the programme's rules.
+
+    PATHS are plan files or folders (default: the programme's plans_dir).
+    Exit code 0 when all plans pass, 1 when any has an error (or, with
+    --strict, a warning), 2 for a usage or configuration error.
+    """
+    from planpack.check import check_plans
+    from planpack.errors import PlanpackError
+    from planpack.report.findings import FORMATS, summary
+
+    config = _program(config_file)
+    try:
+        run = check_plans(list(paths), config, _day(as_of), jobs=jobs)
+    except PlanpackError as error:
+        _fail(error)
+    click.echo(FORMATS[fmt](run, strict), nl=False)
+    if fmt in ("json", "junit"):  # keep stdout machine-readable
+        click.echo(summary(run, strict), err=True)
+    sys.exit(1 if run.failed(strict) else 0)
+
+
+@cli.command()
+@_paths_argument
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people, json for tools.")
+@click.option("--fail-under", type=click.IntRange(0, 100), default=None, metavar="SCORE",
+              help="Exit 1 if any plan scores below SCORE.")
+@_as_of_option
+@_config_option
+@_jobs_option
+def score(paths: tuple[Path, ...], fmt: str, fail_under: int | None, as_of: datetime | None,
+          config_file: Path | None, jobs: int | None) -> None:
+    """Give each plan a health score, 0-100, and explain every lost point.
+
+    Exit code 1 when a plan cannot be scored (run validate to see why) or,
+    with --fail-under, scores below the bar.
+    """
+    from planpack.check import check_plans
+    from planpack.errors import PlanpackError
+    from planpack.report.scores import FORMATS, summary
+
+    config = _program(config_file)
+    try:
+        run = check_plans(list(paths), config, _day(as_of), with_health=True, jobs=jobs)
+    except PlanpackError as error:
+        _fail(error)
+    click.echo(FORMATS[fmt](run), nl=False)
+    if fmt == "json":
+        click.echo(summary(run), err=True)
+    healths = [r.health for r in run.reports]
+    below = fail_under is not None and any(h and h.score < fail_under for h in healths)
+    sys.exit(1 if below or any(h is None for h in healths) else 0)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the plan format as a JSON Schema (draft-07) for editors.
+
+    Save it as plan.schema.json and start each plan with
+    `# yaml-language-server: $schema=../plan.schema.json`.
+    """
+    from planpack.schema_export import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="planpack")

@@ -1,0 +1,1 @@
+"""Loading: YAML files to validated models, every problem a located finding."""

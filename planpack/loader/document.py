@@ -1,0 +1,63 @@
+"""A YAML file read as a mapping, with every problem as a located finding.
+
+Shared by plan files and planpack.yaml, so both obey the same input rules and
+report them the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from planpack.findings import Finding, Loc, Severity, format_loc
+from planpack.loader.schema_errors import translate
+from planpack.loader.yaml_reader import (
+    Document,
+    InputError,
+    Mark,
+    SourceMap,
+    decode,
+    parse,
+    read_bytes,
+)
+
+
+def error(file: str, mark: Mark, rule: str, loc: Loc, message: str, fix: str | None) -> Finding:
+    return Finding(
+        file, mark.line, mark.column, Severity.ERROR, rule, format_loc(loc), message, fix
+    )
+
+
+def read_mapping(path: Path, file: str, what: str) -> tuple[Document | None, list[Finding]]:
+    """The file's document if its top level is a mapping, and the problems found reading it.
+
+    `what` names the file's kind in messages ("a plan", "planpack.yaml").
+    """
+    try:
+        document = parse(decode(read_bytes(path)))
+    except InputError as exc:
+        return None, [error(file, exc.mark, exc.rule, (), exc.message, exc.fix)]
+    findings = [error(file, p.mark, p.rule, p.loc, p.message, p.fix) for p in document.problems]
+    if not isinstance(document.data, dict):
+        found = "a list" if isinstance(document.data, list) else "a single value"
+        findings.append(
+            error(file, document.source.mark(()), "yaml-top-level", (),
+                  f"the top level is {found}; {what} is a mapping of keys to values", None)
+        )
+        return None, findings
+    return document, findings
+
+
+def validate_model(
+    model: type[BaseModel], data: Any, source: SourceMap, file: str
+) -> tuple[Any, list[Finding]]:
+    """`model` validated from `data`, or None and the located schema findings."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, [
+            error(file, p.mark, p.rule, p.loc, p.message, p.fix)
+            for p in translate(exc, model, source)
+        ]

@@ -1,0 +1,453 @@
+"""Reading YAML the way the plan format says: safely, strictly, with marks.
+
+PyYAML's C parser composes the node tree (every node carries its line and
+column); a small constructor of our own turns nodes into plain data. That is
+where the format's input rules live:
+
+- YAML 1.2 core scalars: `yes`, `no`, `on`, `off` stay strings, and dates stay
+  strings for the models to check as calendar dates;
+- duplicate keys are errors (PyYAML keeps the last one silently);
+- aliases are bounded: the expanded tree may not outgrow the written one by more
+  than `ALIAS_EXPANSION`, so a "billion laughs" file is refused in milliseconds;
+- only standard scalar tags; no merge keys, no Python objects.
+
+The node tree is kept beside the data. Line marks for a field are looked up in
+it only when a finding needs them (see SourceMap).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+from planpack.findings import Loc
+
+try:  # The C parser is ~10x faster; fall back where libyaml is missing.
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - exercised only without libyaml
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+ALIAS_EXPANSION = 10  # expanded nodes per written node, beyond a small allowance
+ALIAS_ALLOWANCE = 100
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _CoreResolver(BaseResolver):
+    """The YAML 1.2 core schema's implicit types, nothing from YAML 1.1."""
+
+
+for _tag, _pattern, _first in (
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        _FLOAT,
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+):
+    _CoreResolver.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+class _Composer(_Parser, _CoreResolver):
+    def __init__(self, text: str) -> None:
+        _Parser.__init__(self, text)
+        _CoreResolver.__init__(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+class InputError(Exception):
+    """A file that cannot become data: one finding, and no data."""
+
+    def __init__(self, rule: str, message: str, mark: Mark, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.mark = mark
+        self.fix = fix
+
+
+@dataclass(frozen=True, slots=True)
+class KeyProblem:
+    """A problem with one key that does not stop the rest of the file loading."""
+
+    rule: str
+    message: str
+    mark: Mark
+    loc: Loc
+    fix: str | None = None
+
+
+def _mark(node: Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class SourceMap:
+    """Finds the line and column of a field path in the composed node tree."""
+
+    def __init__(self, root: Node | None) -> None:
+        self.root = root
+
+    def node_at(self, loc: Loc) -> tuple[Node | None, int]:
+        """The deepest node along `loc`, and how many parts of `loc` it resolved."""
+        node = self.root
+        depth = 0
+        for part in loc:
+            child = _child(node, part)
+            if child is None:
+                break
+            node = child
+            depth += 1
+        return node, depth
+
+    def mark(self, loc: Loc, *, key: bool = False) -> Mark:
+        """Where `loc` is written: its value, or its key when `key` is set."""
+        if key and loc:
+            parent, depth = self.node_at(loc[:-1])
+            if depth == len(loc) - 1 and isinstance(parent, MappingNode):
+                for knode, _ in parent.value:
+                    if _key_text(knode) == str(loc[-1]):
+                        return _mark(knode)
+        node, _ = self.node_at(loc)
+        return _mark(node) if node is not None else Mark(1, 1)
+
+    def path_of(self, target: Node) -> Loc:
+        """The field path of a node (used only when reporting it)."""
+        stack: list[tuple[Node, Loc]] = [(self.root, ())] if self.root is not None else []
+        while stack:
+            node, loc = stack.pop()
+            if node is target:
+                return loc
+            if isinstance(node, MappingNode):
+                for knode, vnode in node.value:
+                    if knode is target:
+                        return (*loc, _key_text(knode))
+                    stack.append((vnode, (*loc, _key_text(knode))))
+            elif isinstance(node, SequenceNode):
+                stack.extend((item, (*loc, i)) for i, item in enumerate(node.value))
+        return ()
+
+
+def _key_text(node: Node) -> str:
+    return node.value if isinstance(node, ScalarNode) else "?"
+
+
+def _child(node: Node | None, part: str | int) -> Node | None:
+    if isinstance(node, MappingNode):
+        wanted = str(part)
+        for knode, vnode in node.value:
+            if isinstance(knode, ScalarNode) and knode.value == wanted:
+                value: Node = vnode
+                return value
+    elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        child: Node = node.value[part]
+        return child
+    return None
+
+
+@dataclass
+class Document:
+    """A file read as data, with its node tree for locating findings."""
+
+    data: Any
+    source: SourceMap
+    problems: list[KeyProblem] = field(default_factory=list)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing what no plan can be before reading it whole."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise InputError("file-unreadable", "is a folder, not a file", Mark(1, 1)) from None
+    except FileNotFoundError:
+        raise InputError("file-unreadable", "no such file", Mark(1, 1)) from None
+    except OSError as exc:
+        raise InputError(
+            "file-unreadable", f"cannot be read: {exc.strerror or exc}", Mark(1, 1)
+        ) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(
+            "file-too-large",
+            f"the file is larger than {MAX_BYTES // 1024} KB; a plan is a few hundred lines",
+            Mark(1, 1),
+            fix="split it, or remove pasted data (Salesforce data belongs in snapshots)",
+        )
+    return raw
+
+
+def decode(raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            "file-encoding",
+            f"byte 0x{raw[exc.start]:02X} is not valid UTF-8",
+            Mark(line, column),
+            fix="save the file as UTF-8",
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def parse(text: str) -> Document:
+    """YAML text to data, by the plan format's input rules."""
+    try:
+        root = _Composer(text).get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, text) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        raise InputError("yaml-syntax", str(exc), Mark(1, 1)) from None
+    if root is None:
+        raise InputError(
+            "file-empty",
+            "the file holds no YAML document",
+            Mark(1, 1),
+            fix="start from a sample in plans/ or `planpack schema` for the format",
+        )
+    if "*" in text:  # only a file with an alias can expand
+        _check_expansion(root)
+    builder = _Builder()
+    data = builder.build(root, 0)
+    source = SourceMap(root)
+    problems = [
+        KeyProblem(rule, message, mark, source.path_of(node) if node is not None else (), fix)
+        for rule, message, mark, node, fix in builder.problems
+    ]
+    return Document(data, source, problems)
+
+
+class _Builder:
+    """Nodes to Python data, collecting per-key problems instead of stopping."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str, Mark, Node | None, str | None]] = []
+
+    def build(self, node: Node, depth: int) -> Any:
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if depth >= MAX_DEPTH:
+            raise InputError(
+                "yaml-depth",
+                f"nested more than {MAX_DEPTH} levels deep; no plan field is",
+                _mark(node),
+            )
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                self.bad_tag(node)
+            return [self.build(item, depth + 1) for item in node.value]
+        if not isinstance(node, MappingNode):  # pragma: no cover - no other node kinds
+            raise TypeError(node)
+        if node.tag != _MAP:
+            self.bad_tag(node)
+        out: dict[Any, Any] = {}
+        for knode, vnode in node.value:
+            if not isinstance(knode, ScalarNode):
+                self.problems.append(
+                    (
+                        "yaml-key",
+                        "a key must be plain text, found a "
+                        + ("list" if isinstance(knode, SequenceNode) else "mapping"),
+                        _mark(knode),
+                        None,
+                        "use a plain word as the key",
+                    )
+                )
+                continue
+            key = self.scalar(knode)
+            if key in out:
+                first = next(k for k, _ in node.value if k.value == knode.value)
+                self.problems.append(
+                    (
+                        "yaml-duplicate-key",
+                        f"duplicate key {knode.value!r}; it is first set at line "
+                        f"{first.start_mark.line + 1}",
+                        _mark(knode),
+                        knode,
+                        "remove one of them, or merge their values",
+                    )
+                )
+                continue
+            out[key] = self.build(vnode, depth + 1)
+        return out
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        value: str = node.value
+        if tag == _STR:
+            return value
+        try:
+            if tag == _INT:
+                if value.startswith(("0x", "0o")):
+                    return int(value[2:], 16 if value[1] == "x" else 8)
+                return int(value)
+            if tag == _FLOAT:
+                lowered = value.lower()
+                if lowered.endswith((".inf", ".nan")):
+                    return float(lowered.replace(".", ""))
+                return float(value)
+        except ValueError:  # an integer too long for Python to convert
+            return value
+        if tag == _BOOL:
+            return value in ("true", "True", "TRUE")
+        if tag == _NULL:
+            return None
+        self.bad_tag(node)
+        return value
+
+    def bad_tag(self, node: Node) -> None:
+        self.problems.append(
+            (
+                "yaml-tag",
+                f"the tag {node.tag!r} is not supported; plans hold plain text, numbers, "
+                "dates, lists and mappings",
+                _mark(node),
+                node,
+                "remove the tag",
+            )
+        )
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expansion(root: Node) -> None:
+    """Refuse recursive aliases and trees that expand far beyond what is written."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            active.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            continue
+        if key in sizes:
+            continue
+        active.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in active:
+                raise InputError(
+                    "yaml-alias",
+                    "an alias refers to the mapping or list that contains it",
+                    _mark(child),
+                    fix="write the value out instead of using an alias",
+                )
+            if id(child) not in sizes:
+                stack.append((child, False))
+    written = len(sizes)
+    expanded = sizes[id(root)]
+    if expanded > ALIAS_EXPANSION * written + ALIAS_ALLOWANCE:
+        shared = max(
+            (n for n in _walk_unique(root) if not isinstance(n, ScalarNode)),
+            key=lambda n: sizes[id(n)],
+            default=root,
+        )
+        raise InputError(
+            "yaml-alias",
+            f"aliases expand {written} written nodes into {expanded}, more than "
+            f"{ALIAS_EXPANSION} times the file; refused to protect memory",
+            _mark(shared) if shared is not root else Mark(1, 1),
+            fix="write values out instead of repeating them through aliases",
+        )
+
+
+def _walk_unique(root: Node) -> list[Node]:
+    """Nodes that are reached more than once: the targets of aliases."""
+    seen: set[int] = set()
+    repeated: dict[int, Node] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            repeated[id(node)] = node
+            continue
+        seen.add(id(node))
+        stack.extend(_children(node))
+    return list(repeated.values())
+
+
+_FRIENDLY = [
+    ("mapping values are not allowed here", "a ':' where YAML expected none; quote text "
+     "that contains ': ' (for example title: \"Q1: renewal\")"),
+    ("could not find expected ':'", "a line that is neither 'key: value' nor '- item'; "
+     "check the indentation and the ':' after the key"),
+    ("did not find expected key", "the indentation does not line up with the keys above"),
+    ("did not find expected '-' indicator", "a list item is indented differently from "
+     "the items before it"),
+    ("found undefined alias", "an alias (*name) refers to no anchor (&name)"),
+    ("found duplicate anchor", "the same anchor (&name) is defined twice"),
+    ("expected a single document", "the file holds more than one YAML document (a second "
+     "'---'); one plan per file"),
+    ("found unexpected end of stream", "the file ends inside a quoted string or a "
+     "bracket; close it"),
+    ("found unknown escape character", "a backslash escape in a double-quoted string that "
+     "YAML does not know; use single quotes or write \\\\"),
+]
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    where = Mark(mark.line + 1, mark.column + 1) if mark is not None else Mark(1, 1)
+    problem = exc.problem or exc.context or "invalid YAML"
+    if mark is not None and _is_tab(text, mark.index):
+        return InputError(
+            "yaml-tab",
+            "a tab character where YAML needs spaces for indentation",
+            where,
+            fix="indent with spaces (most editors can convert tabs to spaces)",
+        )
+    for needle, message in _FRIENDLY:
+        if needle in problem or needle in (exc.context or ""):
+            return InputError("yaml-syntax", message, where)
+    return InputError("yaml-syntax", f"invalid YAML: {problem}", where)
+
+
+def _is_tab(text: str, index: int) -> bool:
+    # libyaml points at the tab itself, or at the token after indentation with one.
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", start)
+    line = text[start : end if end >= 0 else len(text)]
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    return (index < len(text) and text[index] == "\t") or "\t" in indent

@@ -1,0 +1,267 @@
+"""The plan format, version 1: the executable form of the plan-format spec.
+
+Field docstrings become the descriptions editors show from plan.schema.json.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from planpack.models.types import (
+    AccountId,
+    ContactId,
+    Email,
+    IsoDate,
+    NumberOrText,
+    OpportunityId,
+    Section,
+    Url,
+)
+
+Tier = Literal[1, 2, 3]
+MemberRole = Literal[
+    "account_executive",
+    "sales_engineer",
+    "customer_success",
+    "manager",
+    "marketing",
+    "bdr",
+    "executive_sponsor",
+    "other",
+]
+SectionName = Literal[
+    "account",
+    "team",
+    "cadence",
+    "summary",
+    "objectives",
+    "stakeholders",
+    "relationship_map",
+    "whitespace",
+    "opportunities",
+    "risks",
+    "actions",
+    "intelligence",
+    "reviews",
+    "technical_landscape",
+    "adoption",
+]
+StakeholderRole = Literal[
+    "economic_buyer",
+    "decision_maker",
+    "champion",
+    "coach",
+    "influencer",
+    "technical_evaluator",
+    "user",
+    "blocker",
+    "unknown",
+]
+Level = Literal["high", "medium", "low"]
+Sentiment = Literal["advocate", "supporter", "neutral", "skeptic", "detractor", "unknown"]
+Coverage = Literal["none", "brief", "multiple", "in_depth"]
+CellStatus = Literal[
+    "owned", "pipeline", "target", "competitor", "internal", "not_a_fit", "unknown"
+]
+ActionStatus = Literal["open", "in_progress", "blocked", "done", "dropped"]
+IntelligenceKind = Literal["financial", "org_change", "news", "competitive", "intent"]
+ReviewKind = Literal["qbr", "checkin"]
+
+
+
+class Account(Section):
+    name: str
+    """The customer's name, as the packet shows it."""
+    salesforce_id: AccountId | None = None
+    """The Salesforce Account Id (prefix 001), 15 or 18 characters."""
+    tier: Tier
+    """1, 2 or 3: drives the review cadence and the completeness standard."""
+    industry: str | None = None
+    region: str | None = None
+    revenue_potential: int | None = Field(default=None, ge=1, le=5)
+    """1-5, an input to tier suggestions."""
+    strategic_fit: int | None = Field(default=None, ge=1, le=5)
+    """1-5, an input to tier suggestions."""
+
+
+class Member(Section):
+    email: Email
+    """The team member's e-mail address."""
+    role: MemberRole = "other"
+    """What the member does on the account team."""
+    owns: list[SectionName] = []
+    """Plan sections this member keeps current."""
+
+
+class Team(Section):
+    owner: Email
+    """The single accountable owner of the plan."""
+    manager: Email | None = None
+    """Owns the review cadence; required for tiers 1 and 2."""
+    members: list[Member] = []
+    """The account team."""
+
+
+class Cadence(Section):
+    last_review: IsoDate | None = None
+    """The last deep quarterly refresh (QBR)."""
+    last_checkin: IsoDate | None = None
+    """The last light monthly check-in."""
+    next_review: IsoDate | None = None
+    """The next review, as scheduled on the manager's calendar."""
+
+
+class Objective(Section):
+    title: str
+    metric: str | None = None
+    """What is measured, for example ARR."""
+    target: NumberOrText | None = None
+    """The value to reach, a number or a short text."""
+    due: IsoDate | None = None
+    status: str | None = None
+
+
+class Stakeholder(Section):
+    name: str
+    """The person's name, unique in the plan: reports_to, influences and actions use it."""
+    title: str | None = None
+    department: str | None = None
+    salesforce_id: ContactId | None = None
+    """The Salesforce Contact Id (prefix 003)."""
+    email: Email | None = None
+    """Lets enrichment match a Salesforce contact without an Id."""
+    role: StakeholderRole = "unknown"
+    """The person's part in the buying decision."""
+    influence: Level = "medium"
+    sentiment: Sentiment = "unknown"
+    """Where we stand with this person."""
+    coverage: Coverage = "none"
+    """How well we know them."""
+    relationship_owner: Email | None = None
+    """The team member who owns this relationship."""
+    last_contact: IsoDate | None = None
+    reports_to: str | None = None
+    """The name of another stakeholder in this plan."""
+    influences: list[str] = []
+    """Names of stakeholders this person influences informally."""
+
+
+class Cell(Section):
+    product: str
+    """One of whitespace.products."""
+    unit: str
+    """One of whitespace.units."""
+    status: CellStatus = "unknown"
+    estimate: float | None = Field(default=None, ge=0)
+    """The potential, in the programme's currency."""
+    opportunity: OpportunityId | None = None
+    """The Salesforce Opportunity Id pursuing this cell."""
+    note: str | None = None
+
+
+class Whitespace(Section):
+    products: list[str] = []
+    """The rows of the matrix."""
+    units: list[str] = []
+    """The columns of the matrix: business units, regions or sites."""
+    cells: list[Cell] = []
+    """One per product and unit; a missing combination counts as unknown."""
+
+
+class Opportunity(Section):
+    salesforce_id: OpportunityId | None = None
+    """Links a Salesforce Opportunity (prefix 006); its name, amount, stage and close date
+    come from Salesforce."""
+    name: str | None = None
+    """Required for a planned opportunity not yet in Salesforce."""
+    amount: float | None = Field(default=None, ge=0)
+    close_date: IsoDate | None = None
+    stage: str | None = None
+    probability: int | None = Field(default=None, ge=0, le=100)
+    """Percent, 0-100."""
+    product: str | None = None
+    """One of whitespace.products."""
+    unit: str | None = None
+    """One of whitespace.units."""
+
+    @model_validator(mode="after")
+    def _named_or_linked(self) -> Opportunity:
+        if self.salesforce_id is None and self.name is None:
+            raise PydanticCustomError(
+                "opportunity_identity",
+                "an opportunity needs a salesforce_id (linked) or a name (planned)",
+            )
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.name or self.salesforce_id or ""
+
+
+class Risk(Section):
+    title: str
+    severity: Level = "medium"
+    mitigation: str | None = None
+    owner: Email | None = None
+
+
+class Action(Section):
+    id: str | None = None
+    """A stable key, unique in the plan."""
+    title: str
+    owner: Email | None = None
+    due: IsoDate | None = None
+    status: ActionStatus = "open"
+    outcome: str | None = None
+    """What done looks like."""
+    stakeholder: str | None = None
+    """The name of a stakeholder in this plan."""
+    opportunity: str | None = None
+    """The Salesforce Id or name of an opportunity in this plan."""
+    done_on: IsoDate | None = None
+
+
+class Intelligence(Section):
+    source: str | None = None
+    """zoominfo, linkedin, 6sense, news, financials, manual, ..."""
+    kind: IntelligenceKind | None = None
+    as_of: IsoDate
+    """When the information was true."""
+    summary: str
+    url: Url | None = None
+
+
+class Review(Section):
+    date: IsoDate
+    kind: ReviewKind
+    attendees: list[Email] = []
+    commitments: list[str] = []
+    notes: str | None = None
+
+
+class Plan(Section):
+    """An account plan, one YAML file per key account."""
+
+    schema_version: Literal[1]
+    """The plan format version: 1."""
+    account: Account
+    team: Team
+    cadence: Cadence = Cadence()
+    summary: str | None = None
+    """Plain text; paragraphs split on blank lines; never interpreted as HTML."""
+    objectives: list[Objective] = []
+    stakeholders: list[Stakeholder] = []
+    """The relationship map."""
+    whitespace: Whitespace | None = None
+    """Products by business units: what the customer owns, where we can grow."""
+    opportunities: list[Opportunity] = []
+    """The roadmap."""
+    risks: list[Risk] = []
+    actions: list[Action] = []
+    intelligence: list[Intelligence] = []
+    """The external layer, each item dated."""
+    reviews: list[Review] = []
+    """The accountability loop."""

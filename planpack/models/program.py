@@ -1,0 +1,141 @@
+"""`planpack.yaml`: the rules every plan of the programme is held to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from planpack.models.plan import StakeholderRole, Tier
+from planpack.models.types import Section
+
+
+class Requirements(Section):
+    buying_committee: list[StakeholderRole] = []
+    """Roles that must each be filled by a stakeholder."""
+    whitespace_filled: bool = False
+    """Every product and unit combination has a known status."""
+    min_forward_actions: int = Field(default=0, ge=0)
+    """Open or in-progress actions with an owner and a due date not in the past."""
+    manager: bool = False
+    """team.manager must be set."""
+
+
+class TierRules(Section):
+    review_every_days: int | None = Field(default=None, ge=1)
+    """The deep review (QBR) cadence."""
+    checkin_every_days: int | None = Field(default=None, ge=1)
+    """The light check-in cadence."""
+    max_plans_per_owner: int | None = Field(default=None, ge=1)
+    plan_required: bool = True
+    require: Requirements = Requirements()
+
+    @property
+    def touch_every_days(self) -> int | None:
+        """The shortest cadence: how often a plan of this tier should change."""
+        cadences = [d for d in (self.review_every_days, self.checkin_every_days) if d]
+        return min(cadences) if cadences else None
+
+
+class Weights(Section):
+    completeness: float = Field(default=35, ge=0)
+    freshness: float = Field(default=25, ge=0)
+    actions: float = Field(default=20, ge=0)
+    relationships: float = Field(default=20, ge=0)
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> Weights:
+        if self.total <= 0:
+            raise PydanticCustomError("weights_total", "the health weights add up to 0")
+        return self
+
+    @property
+    def total(self) -> float:
+        return self.completeness + self.freshness + self.actions + self.relationships
+
+
+class Thresholds(Section):
+    green: int = Field(default=80, ge=0, le=100)
+    amber: int = Field(default=60, ge=0, le=100)
+
+
+class Health(Section):
+    weights: Weights = Weights()
+    stale_intelligence_days: int = Field(default=30, ge=1)
+    thresholds: Thresholds = Thresholds()
+
+
+class SalesforceSettings(Section):
+    api_version: str = Field(default="62.0", pattern=r"^\d{2,3}\.0$")
+    snapshot_dir: str = ".planpack/snapshots"
+    max_snapshot_age_hours: float = Field(default=24, gt=0)
+
+
+class Program(Section):
+    program: str = "FY27 Strategic Accounts"
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    """ISO 4217 code for amounts in plans and packets."""
+    fiscal_year_start: int = Field(default=1, ge=1, le=12)
+    """The month the fiscal year starts; roadmap quarters follow it."""
+    plans_dir: str = "plans"
+    output_dir: str = "output"
+    templates_dir: str = "templates"
+    tiers: dict[Tier, TierRules] = {}
+    health: Health = Health()
+    salesforce: SalesforceSettings = SalesforceSettings()
+
+    def tier(self, tier: int) -> TierRules:
+        return self.tiers.get(tier) or TierRules()  # type: ignore[call-overload]
+
+
+# The programme a repository gets without a planpack.yaml, and the base that a
+# planpack.yaml is merged over: a file that sets tiers.1.review_every_days keeps
+# tier 1's other rules.
+DEFAULTS: dict[str, Any] = {
+    "tiers": {
+        1: {
+            "review_every_days": 92,
+            "checkin_every_days": 31,
+            "max_plans_per_owner": 20,
+            "require": {
+                "buying_committee": ["economic_buyer", "decision_maker", "champion"],
+                "whitespace_filled": True,
+                "min_forward_actions": 3,
+                "manager": True,
+            },
+        },
+        2: {
+            "review_every_days": 31,
+            "max_plans_per_owner": 40,
+            "require": {
+                "buying_committee": ["champion"],
+                "min_forward_actions": 1,
+                "manager": True,
+            },
+        },
+        3: {"plan_required": False},
+    },
+}
+
+
+def merge_over_defaults(user: dict[Any, Any]) -> dict[Any, Any]:
+    """Deep-merge a planpack.yaml mapping over DEFAULTS (lists and scalars replace)."""
+    return _merge(DEFAULTS, user)
+
+
+def _merge(base: dict[Any, Any], over: dict[Any, Any]) -> dict[Any, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        # `"1":` and `1:` name the same tier.
+        if isinstance(key, str) and key.isdigit() and int(key) in base:
+            key = int(key)
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def default_program() -> Program:
+    return Program.model_validate(merge_over_defaults({}))

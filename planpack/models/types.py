@@ -1,0 +1,164 @@
+"""Field types shared by the plan and programme models.
+
+Each raises a PydanticCustomError whose type names the rule it breaks, so
+that the loader can report `schema-date` or `schema-id` with a message a
+person can act on, rather than pydantic's generic wording.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from planpack import salesforce_id
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}")
+_URL = re.compile(r"https?://\S+")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return repr(value)
+
+
+def _to_date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "calendar_date",
+                "{found} is not a calendar date: {why}",
+                {"found": value, "why": _why_not_a_date(value)},
+            ) from None
+    raise PydanticCustomError(
+        "date_format",
+        "found {found}, expected a date written YYYY-MM-DD",
+        {"found": _describe(value)},
+    )
+
+
+def _why_not_a_date(text: str) -> str:
+    year, month, day = (int(part) for part in text.split("-"))
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if day == 0:
+        return "days start at 1"
+    return f"{calendar.month_name[month]} {year} has {days} days"
+
+
+def _to_email(value: Any) -> str:
+    if isinstance(value, str) and _EMAIL.fullmatch(value):
+        return value.lower()
+    raise PydanticCustomError(
+        "email",
+        "found {found}, expected an e-mail address such as name@example.com",
+        {"found": _describe(value)},
+    )
+
+
+def _to_url(value: str) -> str:
+    if not _URL.fullmatch(value):
+        raise PydanticCustomError(
+            "url", "found {found}, expected an http:// or https:// address", {"found": repr(value)}
+        )
+    return value
+
+
+def _salesforce_id(prefix: str) -> Any:
+    def check(value: str) -> str:
+        try:
+            return salesforce_id.check(value, prefix)
+        except salesforce_id.InvalidId as exc:
+            raise PydanticCustomError("salesforce_id", str(exc)) from None
+
+    kind = salesforce_id.PREFIXES[prefix]
+    return Annotated[
+        str,
+        AfterValidator(check),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": f"^{prefix}[A-Za-z0-9]{{12}}([A-Za-z0-9]{{3}})?$",
+                "description": f"Salesforce {kind} Id (15 or 18 characters, prefix {prefix})",
+            }
+        ),
+    ]
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        raise PydanticCustomError(
+            "scalar", "found {found}, expected a number or text", {"found": _describe(value)}
+        )
+    return value
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_to_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
+Email = Annotated[
+    str,
+    BeforeValidator(_to_email),
+    WithJsonSchema({"type": "string", "format": "email", "pattern": r"^[^@\s]+@[^@\s]+\.\S+$"}),
+]
+Url = Annotated[str, AfterValidator(_to_url), WithJsonSchema({"type": "string", "format": "uri"})]
+NumberOrText = Annotated[
+    float | str,
+    BeforeValidator(_scalar),
+    WithJsonSchema({"type": ["number", "string"]}),
+]
+AccountId = _salesforce_id("001")
+ContactId = _salesforce_id("003")
+OpportunityId = _salesforce_id("006")
+
+
+class Section(BaseModel):
+    """A mapping in a plan or programme file: unknown keys are errors.
+
+    A key written with no value (`manager:`) means the same as leaving it out,
+    unless the field is required, when it is reported at its own line.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        coerce_numbers_to_str=True,
+        use_attribute_docstrings=True,
+        validate_default=False,
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_blank(cls, data: Any) -> Any:
+        if isinstance(data, dict) and None in data.values():
+            fields = cls.model_fields
+            return {
+                key: value
+                for key, value in data.items()
+                if value is not None or key not in fields or fields[key].is_required()
+            }
+        return data
