@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from planpack.findings import Finding, Loc, Severity, format_loc
-from planpack.loader.schema_errors import translate
+from planpack.loader.schema_errors import blank_optional_fields, translate
 from planpack.loader.yaml_reader import (
     Document,
     InputError,
@@ -53,11 +53,45 @@ def read_mapping(path: Path, file: str, what: str) -> tuple[Document | None, lis
 def validate_model(
     model: type[BaseModel], data: Any, source: SourceMap, file: str
 ) -> tuple[Any, list[Finding]]:
-    """`model` validated from `data`, or None and the located schema findings."""
-    try:
-        return model.model_validate(data), []
-    except ValidationError as exc:
-        return None, [
-            error(file, p.mark, p.rule, p.loc, p.message, p.fix)
-            for p in translate(exc, model, source)
+    """`model` validated from `data`, or None and the located schema findings.
+
+    A key written with no value (`stakeholders:`) means the same as leaving it
+    out, unless the field is required. That is handled only when validation
+    fails, so valid plans pay nothing for it.
+    """
+    for _ in range(_MAX_BLANK_PASSES):
+        try:
+            return model.model_validate(data), []
+        except ValidationError as exc:
+            blanks = blank_optional_fields(exc, model)
+            if not blanks:
+                return None, [
+                    error(file, p.mark, p.rule, p.loc, p.message, p.fix)
+                    for p in translate(exc, model, source)
+                ]
+            data = _without(data, blanks)
+    raise AssertionError("unreachable: each pass removes at least one blank key")
+
+
+_MAX_BLANK_PASSES = 1000
+
+
+def _without(data: Any, locs: list[Loc]) -> Any:
+    """A copy of `data` with the keys at `locs` removed (their parents copied)."""
+    if not locs:
+        return data
+    if isinstance(data, dict):
+        here = {loc[0] for loc in locs if len(loc) == 1}
+        out = {}
+        for key, value in data.items():
+            if key in here:
+                continue
+            deeper = [loc[1:] for loc in locs if len(loc) > 1 and loc[0] == key]
+            out[key] = _without(value, deeper)
+        return out
+    if isinstance(data, list):
+        return [
+            _without(item, [loc[1:] for loc in locs if len(loc) > 1 and loc[0] == i])
+            for i, item in enumerate(data)
         ]
+    return data

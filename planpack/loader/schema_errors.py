@@ -93,6 +93,20 @@ def translate(
     return list(problems.values())
 
 
+def blank_optional_fields(exc: ValidationError, model: type[BaseModel]) -> list[Loc]:
+    """Paths of keys written with no value whose field is optional."""
+    blanks: list[Loc] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        if error.get("input", ...) is not None or error["type"] == "missing" or not loc:
+            continue
+        parent = _model_at(model, loc[:-1])
+        field = parent.model_fields.get(str(loc[-1])) if parent is not None else None
+        if field is not None and not field.is_required():
+            blanks.append(loc)
+    return blanks
+
+
 def _one(error: ErrorDetails, model: type[BaseModel], source: SourceMap) -> SchemaProblem:
     kind = error["type"]
     raw_loc = tuple(error["loc"])
@@ -108,7 +122,8 @@ def _one(error: ErrorDetails, model: type[BaseModel], source: SourceMap) -> Sche
     if kind == "extra_forbidden":
         return _unknown_key(loc, model, source)
 
-    mark = source.mark(loc, key=on_key)
+    # A blank value has no text of its own to point at: point at its key.
+    mark = source.mark(loc, key=on_key or found is None)
     if kind in _CUSTOM_RULES:
         return SchemaProblem(_CUSTOM_RULES[kind], loc, error["msg"], mark, _CUSTOM_FIX.get(kind))
     if kind == "literal_error":
@@ -131,7 +146,7 @@ def _one(error: ErrorDetails, model: type[BaseModel], source: SourceMap) -> Sche
     if found is None and kind in _EXPECTED:
         return SchemaProblem(
             "schema-value", loc, f"has no value, expected {_EXPECTED[kind]}", mark,
-            fix="fill it in or remove the key",
+            fix="fill it in",
         )
     if kind in _EXPECTED:
         return SchemaProblem(

@@ -24,7 +24,6 @@ from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.resolver import BaseResolver
 
 from planpack.findings import Loc
 
@@ -58,28 +57,48 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-class _CoreResolver(BaseResolver):
-    """The YAML 1.2 core schema's implicit types, nothing from YAML 1.1."""
+_WORDS = {
+    **dict.fromkeys(("true", "True", "TRUE", "false", "False", "FALSE"), _BOOL),
+    **dict.fromkeys(("~", "null", "Null", "NULL", ""), _NULL),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf",
+                     "-.INF", ".nan", ".NaN", ".NAN"), _FLOAT),
+}
+_INT_PATTERN = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_PATTERN = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_NUMBER_START = frozenset("-+0123456789.")
 
 
-for _tag, _pattern, _first in (
-    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    (
-        _FLOAT,
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
-    ),
-):
-    _CoreResolver.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+class _CoreResolver:
+    """The YAML 1.2 core schema's implicit types, nothing from YAML 1.1.
+
+    The C parser calls these three methods for every node, so they are kept
+    to a dictionary lookup and, for what may be a number, one regex.
+    """
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                tag = _WORDS.get(value)
+                if tag is not None:
+                    return tag
+                if value[0] in _NUMBER_START:
+                    if _INT_PATTERN.fullmatch(value):
+                        return _INT
+                    if _FLOAT_PATTERN.fullmatch(value):
+                        return _FLOAT
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 
 
 class _Composer(_Parser, _CoreResolver):
     def __init__(self, text: str) -> None:
         _Parser.__init__(self, text)
-        _CoreResolver.__init__(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +221,8 @@ def read_bytes(path: Path) -> bytes:
     if len(raw) > MAX_BYTES:
         raise InputError(
             "file-too-large",
-            f"the file is larger than {MAX_BYTES // 1024} KB; a plan is a few hundred lines",
+            f"the file is larger than the {MAX_BYTES // (1024 * 1024)} MB cap; "
+            "a plan is a few hundred lines",
             Mark(1, 1),
             fix="split it, or remove pasted data (Salesforce data belongs in snapshots)",
         )
@@ -333,7 +353,8 @@ class _Builder:
         self.problems.append(
             (
                 "yaml-tag",
-                f"the tag {node.tag!r} is not supported; plans hold plain text, numbers, "
+                f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')!r} is not supported; "
+                "plans hold plain text, numbers, "
                 "dates, lists and mappings",
                 _mark(node),
                 node,
@@ -409,7 +430,7 @@ def _walk_unique(root: Node) -> list[Node]:
 
 
 _FRIENDLY = [
-    ("mapping values are not allowed here", "a ':' where YAML expected none; quote text "
+    ("mapping values are not allowed", "a ':' where YAML expected none; quote text "
      "that contains ': ' (for example title: \"Q1: renewal\")"),
     ("could not find expected ':'", "a line that is neither 'key: value' nor '- item'; "
      "check the indentation and the ':' after the key"),

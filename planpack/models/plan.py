@@ -78,7 +78,7 @@ class Account(Section):
     salesforce_id: AccountId | None = None
     """The Salesforce Account Id (prefix 001), 15 or 18 characters."""
     tier: Tier
-    """1, 2 or 3: drives the review cadence and the completeness standard."""
+    """The account's tier, 1, 2 or 3, which sets its review cadence and completeness standard."""
     industry: str | None = None
     region: str | None = None
     revenue_potential: int | None = Field(default=None, ge=1, le=5)

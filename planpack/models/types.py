@@ -18,7 +18,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     WithJsonSchema,
-    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -137,11 +136,7 @@ OpportunityId = _salesforce_id("006")
 
 
 class Section(BaseModel):
-    """A mapping in a plan or programme file: unknown keys are errors.
-
-    A key written with no value (`manager:`) means the same as leaving it out,
-    unless the field is required, when it is reported at its own line.
-    """
+    """A mapping in a plan or programme file: unknown keys are errors."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -150,15 +145,3 @@ class Section(BaseModel):
         use_attribute_docstrings=True,
         validate_default=False,
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _drop_blank(cls, data: Any) -> Any:
-        if isinstance(data, dict) and None in data.values():
-            fields = cls.model_fields
-            return {
-                key: value
-                for key, value in data.items()
-                if value is not None or key not in fields or fields[key].is_required()
-            }
-        return data
