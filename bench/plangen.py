@@ -95,7 +95,8 @@ def plan_text(n: int, as_of: date) -> str:
             out.append(f"    - {{product: {p}, unit: {u}, status: {status}{extra}}}")
     out += ["", "opportunities:"]
     for i in range(3):
-        out += [f"  - name: Expansion {i} for account {n}", f"    amount: {rng.randint(1, 30) * 10000}",
+        out += [f"  - name: Expansion {i} for account {n}",
+                f"    amount: {rng.randint(1, 30) * 10000}",
                 f"    close_date: {d(30 + i * 45)}", "    stage: planned",
                 f"    product: {_PRODUCTS[i % 4]}", f"    unit: {_UNITS[i % 4]}"]
     out += ["", "risks:"]

@@ -28,9 +28,10 @@ def last_commit_dates(files: list[Path], until: date | None = None) -> dict[Path
         except ValueError:  # outside this repository
             continue
     # --first-parent: the date a change landed on this branch, merges included.
+    # core.quotePath=false: names such as müller.yaml are printed as they are, not quoted.
     command = [
-        "git", "-C", str(top), "log", "--first-parent", "--format=%x00%cs", "--name-only",
-        "--no-renames",
+        "git", "-c", "core.quotePath=false", "-C", str(top), "log", "--first-parent",
+        "--format=%x00%cs", "--name-only", "--no-renames",
     ]
     if until is not None:
         command.append(f"--until={until.isoformat()} 23:59:59")
@@ -38,7 +39,8 @@ def last_commit_dates(files: list[Path], until: date | None = None) -> dict[Path
     found: dict[Path, date] = {}
     try:
         with subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            encoding="utf-8", errors="surrogateescape",  # as Python decodes file names
             env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
         ) as proc:
             assert proc.stdout is not None

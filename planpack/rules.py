@@ -76,7 +76,7 @@ _RULES = [
     Rule("health-objectives", None, "the plan has no objectives"),
     Rule("health-plan-age", None, "the plan has not been touched within the tier's cadence"),
     Rule("health-no-intelligence", None, "the plan has no dated intelligence"),
-    Rule("health-no-actions", None, "the plan has no forward action"),
+    Rule("health-no-actions", None, "the plan has no open action"),
     Rule("health-action-unassigned", None, "an open action has no owner or no due date"),
     Rule("health-momentum", None, "nothing is due in the next 30 days"),
     Rule("health-no-stakeholders", None, "the relationship map is empty"),

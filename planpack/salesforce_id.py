@@ -21,7 +21,7 @@ class InvalidId(ValueError):
 
 
 def _a(noun: str) -> str:
-    return ("an " if noun[0] in "AEIOU" else "a ") + noun
+    return ("an " if noun[0] in "AEIO" else "a ") + noun  # "a User", "an Account"
 
 
 def checksum(id15: str) -> str:
@@ -48,7 +48,7 @@ def check(value: str, prefix: str) -> str:
         raise InvalidId(
             f"{value!r} is not a Salesforce Id: expected 15 or 18 letters and digits, "
             f"found {len(value)} characters"
-            + ("" if value.isalnum() else " including punctuation or spaces")
+            + ("" if value.isalnum() or not value else " including punctuation or spaces")
         )
     if not value.startswith(prefix):
         found = PREFIXES.get(value[:3])

@@ -104,7 +104,7 @@ def _cadence(plan: Plan, ctx: CheckContext) -> Iterator[Problem]:
                 "checkin-overdue",
                 ("cadence", "last_checkin" if cadence.last_checkin else "last_review"),
                 f"the last check-in was {latest}, {age} days ago; "
-                f"tier {tier} plans are checked in on every {every} days",
+                f"tier {tier} plans are checked in every {every} days",
                 "hold the check-in and set cadence.last_checkin",
             )
 

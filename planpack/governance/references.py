@@ -63,7 +63,7 @@ def _reporting_cycles(plan: Plan) -> Iterator[Problem]:
     index_of = {p.name: i for i, p in reversed(list(enumerate(plan.stakeholders)))}
     boss = {p.name: p.reports_to for p in plan.stakeholders if p.reports_to in index_of}
     reported: set[str] = set()
-    for start in index_of:
+    for start in sorted(index_of, key=index_of.__getitem__):  # in file order
         path: list[str] = []
         name: str | None = start
         while name is not None and name not in path and name not in reported:
@@ -101,7 +101,9 @@ def _actions(plan: Plan) -> Iterator[Problem]:
                 _unknown_person(action.stakeholder, names),
                 "add that person to stakeholders, or fix the name",
             )
-        if action.opportunity is not None and same_id(action.opportunity) not in opportunities:
+        if action.opportunity is not None and not (
+            {action.opportunity, same_id(action.opportunity)} & opportunities
+        ):
             labels = [o.name or o.salesforce_id or "" for o in plan.opportunities]
             yield Problem(
                 "ref-action-opportunity", ("actions", index, "opportunity"),

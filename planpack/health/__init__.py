@@ -33,8 +33,11 @@ def score_plan(plan: Plan, ctx: CheckContext, committed: date | None = None) -> 
         weight = getattr(weights, name)
         components.append(ComponentScore(name, round(100 - min(lost, 100), 1), weight))
         exact += [(name, loss, loss.points * scale * weight / total_weight) for loss in losses]
-    score = math.floor(100 - sum(points for _, _, points in exact) + 0.5)
-    tenths = _allocate([points * 10 for _, _, points in exact], (100 - score) * 10)
+    # Rounded first so that float noise cannot decide a half point: weights 0.4/0.3/0.2/0.1
+    # score exactly as 40/30/20/10 do.
+    lost = round(sum(points for _, _, points in exact), 6)
+    score = math.floor(100 - lost + 0.5)
+    tenths = _allocate([round(points * 10, 6) for _, _, points in exact], (100 - score) * 10)
     deductions = [
         Deduction(name, loss.rule, share / 10, loss.message, loss.fix)
         for (name, loss, _), share in zip(exact, tenths, strict=True)
@@ -57,7 +60,9 @@ def _allocate(exact: list[float], target: int) -> list[int]:
     order = sorted(range(len(exact)), key=lambda i: exact[i] - shares[i], reverse=True)
     diff = target - sum(shares)
     step = 1 if diff > 0 else -1
-    candidates = order if diff > 0 else order[::-1]
+    # Only losses that cost something take up the rounding: a component weighted 0
+    # must not be charged a tenth of a point.
+    candidates = [i for i in order if exact[i] > 0] if diff > 0 else order[::-1]
     while diff and candidates:
         for i in candidates:
             if diff == 0:

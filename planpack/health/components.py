@@ -15,6 +15,7 @@ from planpack.governance.context import CheckContext
 from planpack.health.model import Loss
 from planpack.models.plan import Plan, Stakeholder
 from planpack.plan_facts import (
+    FORWARD_STATUSES,
     OPEN_STATUSES,
     forward_actions,
     holders_of,
@@ -147,7 +148,11 @@ def actions(plan: Plan, ctx: CheckContext, committed: date | None) -> Iterator[L
             "give each open action an `owner:` and a `due:` date",
         )
     soon = ctx.as_of + timedelta(days=MOMENTUM_DAYS)
-    if not any(a.due is not None and ctx.as_of <= a.due <= soon for a in open_actions):
+    # A blocked action is open but is not momentum.
+    if not any(
+        a.status in FORWARD_STATUSES and a.due is not None and ctx.as_of <= a.due <= soon
+        for a in open_actions
+    ):
         yield Loss("health-momentum", 10, f"nothing is due in the next {MOMENTUM_DAYS} days",
                    "agree the next step and its date")
 

@@ -33,8 +33,12 @@ def load_plan(path: Path, file: str | None = None) -> LoadedPlan:
     shown = file if file is not None else str(path)
     document, findings = read_mapping(path, shown, WHAT)
     if document is None:
-        return LoadedPlan(path, shown, slug_of(path), None, SourceMap(None), findings)
+        return LoadedPlan(
+            path, shown, slug_of(path), None, SourceMap(None),
+            sorted(findings, key=Finding.sort_key),
+        )
     plan, schema_findings = validate_model(Plan, document.data, document.source, shown)
     return LoadedPlan(
-        path, shown, slug_of(path), plan, document.source, findings + schema_findings
+        path, shown, slug_of(path), plan, document.source,
+        sorted(findings + schema_findings, key=Finding.sort_key),
     )

@@ -127,7 +127,7 @@ def _one(error: ErrorDetails, model: type[BaseModel], source: SourceMap) -> Sche
     if kind in _CUSTOM_RULES:
         return SchemaProblem(_CUSTOM_RULES[kind], loc, error["msg"], mark, _CUSTOM_FIX.get(kind))
     if kind == "literal_error":
-        choices = _choices(model, loc)
+        choices = _choices(model, loc, key=on_key)
         message = f"found {describe(found)}, expected one of {_list(choices)}"
         suggestion = _closest(found, choices)
         fix = None
@@ -231,8 +231,13 @@ def _list(choices: list[Any]) -> str:
     return ", ".join(shown[:-1]) + " or " + shown[-1] if len(shown) > 1 else "".join(shown)
 
 
-def _choices(model: type[BaseModel], loc: Loc) -> list[Any]:
-    annotation = _annotation_at(model, loc)
+def _choices(model: type[BaseModel], loc: Loc, *, key: bool = False) -> list[Any]:
+    if key:  # a mapping's key (`tiers: {4: ...}`): the choices are the dict's key type
+        container = _unwrap(_annotation_at(model, loc[:-1]))
+        args = typing.get_args(container) if typing.get_origin(container) is dict else ()
+        annotation = args[0] if args else None
+    else:
+        annotation = _annotation_at(model, loc)
     literal = _find_literal(annotation)
     return list(typing.get_args(literal)) if literal is not None else []
 

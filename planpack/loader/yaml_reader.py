@@ -234,7 +234,9 @@ def decode(raw: bytes) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        # Count characters, not bytes, before the bad byte (as editors do).
+        before = raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")
+        column = len(before.removeprefix("\ufeff") if line == 1 else before) + 1
         raise InputError(
             "file-encoding",
             f"byte 0x{raw[exc.start]:02X} is not valid UTF-8",
@@ -250,9 +252,12 @@ def parse(text: str) -> Document:
         root = _Composer(text).get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise InputError("yaml-syntax", str(exc), Mark(1, 1)) from None
-    if root is None:
+    if root is None or (isinstance(root, ScalarNode) and root.value == "" and root.tag == _NULL):
+        # No document, or only `---` and comments.
         raise InputError(
             "file-empty",
             "the file holds no YAML document",
@@ -295,6 +300,7 @@ class _Builder:
         if node.tag != _MAP:
             self.bad_tag(node)
         out: dict[Any, Any] = {}
+        first_keys: dict[Any, Node] = {}
         for knode, vnode in node.value:
             if not isinstance(knode, ScalarNode):
                 self.problems.append(
@@ -303,14 +309,15 @@ class _Builder:
                         "a key must be plain text, found a "
                         + ("list" if isinstance(knode, SequenceNode) else "mapping"),
                         _mark(knode),
-                        None,
+                        node,
                         "use a plain word as the key",
                     )
                 )
                 continue
             key = self.scalar(knode)
             if key in out:
-                first = next(k for k, _ in node.value if k.value == knode.value)
+                # By value, not text: `1:` and `01:`, `true:` and `True:` are one key.
+                first = first_keys[key]
                 self.problems.append(
                     (
                         "yaml-duplicate-key",
@@ -322,6 +329,7 @@ class _Builder:
                     )
                 )
                 continue
+            first_keys[key] = knode
             out[key] = self.build(vnode, depth + 1)
         return out
 
@@ -342,10 +350,14 @@ class _Builder:
                 return float(value)
         except ValueError:  # an integer too long for Python to convert
             return value
-        if tag == _BOOL:
+        # An explicit tag on text that is not of its type (`!!bool yes`) keeps the
+        # text, for the schema to report, rather than becoming false or null.
+        if tag == _BOOL and _WORDS.get(value) == _BOOL:
             return value in ("true", "True", "TRUE")
-        if tag == _NULL:
+        if tag == _NULL and _WORDS.get(value) == _NULL:
             return None
+        if tag in (_BOOL, _NULL):
+            return value
         self.bad_tag(node)
         return value
 
@@ -445,12 +457,24 @@ _FRIENDLY = [
      "bracket; close it"),
     ("found unknown escape character", "a backslash escape in a double-quoted string that "
      "YAML does not know; use single quotes or write \\\\"),
+    ("did not find expected ',' or ']'", "a list in [brackets] is not closed, or its items "
+     "are not separated by ','"),
+    ("did not find expected ',' or '}'", "a mapping in {braces} is not closed, or its "
+     "entries are not separated by ','"),
 ]
+
+# Problems libyaml notices only after the line at fault (often at the end of the
+# file): the line at fault is where the key, quote or bracket started.
+_AT_CONTEXT = (
+    "could not find expected ':'",
+    "found unexpected end of stream",
+    "did not find expected ',' or",
+)
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> InputError:
     mark = exc.problem_mark or exc.context_mark
-    where = Mark(mark.line + 1, mark.column + 1) if mark is not None else Mark(1, 1)
+    where = _where(mark, text) if mark is not None else Mark(1, 1)
     problem = exc.problem or exc.context or "invalid YAML"
     if mark is not None and _is_tab(text, mark.index):
         return InputError(
@@ -459,10 +483,47 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> InputError:
             where,
             fix="indent with spaces (most editors can convert tabs to spaces)",
         )
+    if "exceeded maximum nesting depth" in problem:  # libyaml's own bound (1000)
+        return InputError(
+            "yaml-depth", f"nested more than {MAX_DEPTH} levels deep; no plan field is", where
+        )
+    start = exc.context_mark
+    if start is not None and any(needle in problem for needle in _AT_CONTEXT):
+        where = Mark(start.line + 1, start.column + 1)
     for needle, message in _FRIENDLY:
         if needle in problem or needle in (exc.context or ""):
             return InputError("yaml-syntax", message, where)
     return InputError("yaml-syntax", f"invalid YAML: {problem}", where)
+
+
+_BREAKS = "\n\r\x85\u2028\u2029"  # what libyaml counts as line breaks
+
+
+def _where(mark: yaml.Mark, text: str) -> Mark:
+    """A libyaml mark as a Mark, kept within the text.
+
+    At the end of a file with no final line break, libyaml reports a line
+    after the last one; point just after the last character instead.
+    """
+    if mark.index >= len(text) and text and text[-1] not in _BREAKS and mark.column == 0:
+        start = max(text.rfind(c) for c in _BREAKS) + 1
+        return Mark(max(mark.line, 1), len(text) - start + 1)
+    return Mark(mark.line + 1, mark.column + 1)
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str) -> InputError:
+    """A character YAML refuses (a control character), at its line and column."""
+    # libyaml gives the position as a byte offset into the UTF-8 text.
+    before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return InputError(
+        "yaml-syntax",
+        f"the character U+{character:04X} is not allowed in YAML: {exc.reason}",
+        Mark(line, column),
+        fix="delete it; control characters are often pasted in by accident",
+    )
 
 
 def _is_tab(text: str, index: int) -> bool:

@@ -80,7 +80,9 @@ class Account(Section):
     tier: Tier
     """The account's tier, 1, 2 or 3, which sets its review cadence and completeness standard."""
     industry: str | None = None
+    """The customer's industry, for roll-ups."""
     region: str | None = None
+    """The sales region, for roll-ups."""
     revenue_potential: int | None = Field(default=None, ge=1, le=5)
     """1-5, an input to tier suggestions."""
     strategic_fit: int | None = Field(default=None, ge=1, le=5)
@@ -116,19 +118,24 @@ class Cadence(Section):
 
 class Objective(Section):
     title: str
+    """What the account team wants to achieve."""
     metric: str | None = None
     """What is measured, for example ARR."""
     target: NumberOrText | None = None
     """The value to reach, a number or a short text."""
     due: IsoDate | None = None
+    """When the objective should be met."""
     status: str | None = None
+    """Free text, for example on_track or at_risk."""
 
 
 class Stakeholder(Section):
     name: str
     """The person's name, unique in the plan: reports_to, influences and actions use it."""
     title: str | None = None
+    """Job title."""
     department: str | None = None
+    """Department; large relationship maps are grouped by it."""
     salesforce_id: ContactId | None = None
     """The Salesforce Contact Id (prefix 003)."""
     email: Email | None = None
@@ -136,6 +143,7 @@ class Stakeholder(Section):
     role: StakeholderRole = "unknown"
     """The person's part in the buying decision."""
     influence: Level = "medium"
+    """high, medium or low: their weight in the decision."""
     sentiment: Sentiment = "unknown"
     """Where we stand with this person."""
     coverage: Coverage = "none"
@@ -143,6 +151,7 @@ class Stakeholder(Section):
     relationship_owner: Email | None = None
     """The team member who owns this relationship."""
     last_contact: IsoDate | None = None
+    """The last meeting or call with them."""
     reports_to: str | None = None
     """The name of another stakeholder in this plan."""
     influences: list[str] = []
@@ -155,11 +164,13 @@ class Cell(Section):
     unit: str
     """One of whitespace.units."""
     status: CellStatus = "unknown"
+    """owned, pipeline, target, competitor, internal (done in-house), not_a_fit or unknown."""
     estimate: float | None = Field(default=None, ge=0)
     """The potential, in the programme's currency."""
     opportunity: OpportunityId | None = None
     """The Salesforce Opportunity Id pursuing this cell."""
     note: str | None = None
+    """A footnote shown under the matrix."""
 
 
 class Whitespace(Section):
@@ -178,8 +189,11 @@ class Opportunity(Section):
     name: str | None = None
     """Required for a planned opportunity not yet in Salesforce."""
     amount: float | None = Field(default=None, ge=0)
+    """For a planned opportunity, in the programme's currency."""
     close_date: IsoDate | None = None
+    """For a planned opportunity: the expected close date."""
     stage: str | None = None
+    """For a planned opportunity, for example planned."""
     probability: int | None = Field(default=None, ge=0, le=100)
     """Percent, 0-100."""
     product: str | None = None
@@ -203,18 +217,26 @@ class Opportunity(Section):
 
 class Risk(Section):
     title: str
+    """What could go wrong."""
     severity: Level = "medium"
+    """high, medium or low."""
     mitigation: str | None = None
+    """What the team does about it."""
     owner: Email | None = None
+    """The team member who owns the mitigation."""
 
 
 class Action(Section):
     id: str | None = None
     """A stable key, unique in the plan."""
     title: str
+    """What will be done."""
     owner: Email | None = None
+    """The team member who will do it."""
     due: IsoDate | None = None
+    """When it is due; a forward action is due today or later."""
     status: ActionStatus = "open"
+    """open, in_progress, blocked, done or dropped."""
     outcome: str | None = None
     """What done looks like."""
     stakeholder: str | None = None
@@ -222,24 +244,33 @@ class Action(Section):
     opportunity: str | None = None
     """The Salesforce Id or name of an opportunity in this plan."""
     done_on: IsoDate | None = None
+    """When it was done."""
 
 
 class Intelligence(Section):
     source: str | None = None
     """zoominfo, linkedin, 6sense, news, financials, manual, ..."""
     kind: IntelligenceKind | None = None
+    """financial, org_change, news, competitive or intent."""
     as_of: IsoDate
     """When the information was true."""
     summary: str
+    """What was learned, in a sentence or two."""
     url: Url | None = None
+    """Where it was learned (http or https)."""
 
 
 class Review(Section):
     date: IsoDate
+    """When the review took place."""
     kind: ReviewKind
+    """qbr (the deep quarterly review) or checkin (the light monthly one)."""
     attendees: list[Email] = []
+    """E-mail addresses of those present."""
     commitments: list[str] = []
+    """What was promised, one line each."""
     notes: str | None = None
+    """Anything else worth keeping."""
 
 
 class Plan(Section):
@@ -248,11 +279,15 @@ class Plan(Section):
     schema_version: Literal[1]
     """The plan format version: 1."""
     account: Account
+    """The customer account."""
     team: Team
+    """Who owns the plan and works the account."""
     cadence: Cadence = Cadence()
+    """The review rhythm: last review, last check-in, next review."""
     summary: str | None = None
     """Plain text; paragraphs split on blank lines; never interpreted as HTML."""
     objectives: list[Objective] = []
+    """Measurable goals for the account."""
     stakeholders: list[Stakeholder] = []
     """The relationship map."""
     whitespace: Whitespace | None = None
@@ -260,7 +295,9 @@ class Plan(Section):
     opportunities: list[Opportunity] = []
     """The roadmap."""
     risks: list[Risk] = []
+    """What could stop the plan, and the mitigations."""
     actions: list[Action] = []
+    """Who does what by when."""
     intelligence: list[Intelligence] = []
     """The external layer, each item dated."""
     reviews: list[Review] = []

@@ -28,8 +28,11 @@ class TierRules(Section):
     checkin_every_days: int | None = Field(default=None, ge=1)
     """The light check-in cadence."""
     max_plans_per_owner: int | None = Field(default=None, ge=1)
+    """More plans of this tier per owner is a warning."""
     plan_required: bool = True
+    """Whether accounts of this tier need a plan at all."""
     require: Requirements = Requirements()
+    """The completeness standard a plan of this tier must meet."""
 
     @property
     def touch_every_days(self) -> int | None:
@@ -40,9 +43,13 @@ class TierRules(Section):
 
 class Weights(Section):
     completeness: float = Field(default=35, ge=0)
+    """Meets the tier's completeness standard."""
     freshness: float = Field(default=25, ge=0)
+    """Reviewed, checked in on and researched on time."""
     actions: float = Field(default=20, ge=0)
+    """Open actions on time, owned and dated."""
     relationships: float = Field(default=20, ge=0)
+    """Coverage and sentiment of the relationship map."""
 
     @model_validator(mode="after")
     def _some_weight(self) -> Weights:
@@ -57,33 +64,48 @@ class Weights(Section):
 
 class Thresholds(Section):
     green: int = Field(default=80, ge=0, le=100)
+    """Scores at or above this are green, "On track"."""
     amber: int = Field(default=60, ge=0, le=100)
+    """Scores at or above this (and below green) are amber, "Needs attention"."""
 
 
 class Health(Section):
     weights: Weights = Weights()
+    """Relative weights of the four components; they need not add up to 100."""
     stale_intelligence_days: int = Field(default=30, ge=1)
+    """Intelligence older than this is stale."""
     thresholds: Thresholds = Thresholds()
+    """Where the grades start."""
 
 
 class SalesforceSettings(Section):
     api_version: str = Field(default="62.0", pattern=r"^\d{2,3}\.0$")
+    """The Salesforce REST API version, for example "62.0"."""
     snapshot_dir: str = ".planpack/snapshots"
+    """Where pulled Salesforce data is stored, one JSON file per account."""
     max_snapshot_age_hours: float = Field(default=24, gt=0)
+    """An older snapshot is reported as stale."""
 
 
 class Program(Section):
     program: str = "FY27 Strategic Accounts"
+    """The programme's name, shown on packets."""
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     """ISO 4217 code for amounts in plans and packets."""
     fiscal_year_start: int = Field(default=1, ge=1, le=12)
     """The month the fiscal year starts; roadmap quarters follow it."""
     plans_dir: str = "plans"
+    """Where the plan files are, relative to planpack.yaml."""
     output_dir: str = "output"
+    """Where packets are written."""
     templates_dir: str = "templates"
+    """Templates that override the built-in ones."""
     tiers: dict[Tier, TierRules] = {}
+    """Rules per tier (1, 2, 3), merged over the defaults."""
     health: Health = Health()
+    """How the health score is computed."""
     salesforce: SalesforceSettings = SalesforceSettings()
+    """The Salesforce connection and snapshots."""
 
     def tier(self, tier: int) -> TierRules:
         return self.tiers.get(tier) or TierRules()  # type: ignore[call-overload]
@@ -130,6 +152,9 @@ def _merge(base: dict[Any, Any], over: dict[Any, Any]) -> dict[Any, Any]:
         # `"1":` and `1:` name the same tier.
         if isinstance(key, str) and key.isdigit() and int(key) in base:
             key = int(key)
+        if value is None and isinstance(out.get(key), dict):
+            # A blank section (`tiers:`, `require:`) is as if left out: keep the defaults.
+            continue
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _merge(out[key], value)
         else:
