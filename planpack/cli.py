@@ -161,4 +161,12 @@ def schema() -> None:
 
 
 def main() -> None:
-    cli(prog_name="planpack")
+    try:
+        cli(prog_name="planpack")
+    except KeyboardInterrupt:
+        click.echo("Interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # `planpack validate | head`: the reader has gone; say nothing more.
+        sys.stderr.close()
+        sys.exit(1)

@@ -346,7 +346,7 @@ def test_score_text(write_plan: PlanWriter) -> None:
           freshness       100/100  weight 25
           actions         100/100  weight 20
           relationships   100/100  weight 20
-          -4     tier-buying-committee: tier 1 buying committee is missing a champion
+          -4.1   tier-buying-committee: tier 1 buying committee is missing a champion
                  fix: map each role with a stakeholder and `role:`
 
         good: 100/100 green (On track)  plans/good.yaml
@@ -377,7 +377,7 @@ def test_score_json(write_plan: PlanWriter) -> None:
             },
             "deductions": [
                 {
-                    "points": 4,
+                    "points": 4.1,
                     "rule": "tier-buying-committee",
                     "message": "tier 1 buying committee is missing a champion",
                     "fix": "map each role with a stakeholder and `role:`",

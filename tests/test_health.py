@@ -1,7 +1,8 @@
 """The health score: every deduction rule, the formula, and the invariants a reader relies on.
 
-score = 100 - sum over components of (100 - component score) * weight / total weight,
-rounded half up; the deductions are rounded to tenths and add up to exactly 100 - score.
+Each loss costs points x weight / total weight, shown rounded half up to tenths, and
+score = round(100 - sum of the deductions shown), half up: a reader can check a score from
+its own report, and each deduction is its formula's value.
 """
 
 from __future__ import annotations
@@ -62,10 +63,26 @@ def round_half_up(x: float) -> int:
     return math.floor(x + 0.5)
 
 
-def expected_score(losses: dict[str, float], weights: dict[str, float] = DEFAULT_WEIGHTS) -> int:
-    """The documented formula, from each component's loss on its own 0-100 scale."""
+def tenth(points: float) -> float:
+    """A deduction as shown: rounded half up to tenths."""
+    return round_half_up(round(points * 10, 6)) / 10
+
+
+def expected_score(
+    losses: dict[str, float | list[float]], weights: dict[str, float] = DEFAULT_WEIGHTS
+) -> int:
+    """The documented formula, from each loss on its component's own 0-100 scale."""
     total = sum(weights.values())
-    return round_half_up(100 - sum(points * weights[c] / total for c, points in losses.items()))
+    shown = [
+        tenth(points * weights[c] / total)
+        for c, each in losses.items()
+        for points in (each if isinstance(each, list) else [each])
+    ]
+    return score_from_tenths(round(sum(shown) * 10))
+
+
+def score_from_tenths(lost_tenths: int) -> int:
+    return max(0, round_half_up((1000 - lost_tenths) / 10))
 
 
 def components(health: Health) -> dict[str, float]:
@@ -74,6 +91,10 @@ def components(health: Health) -> dict[str, float]:
 
 def tenths(health: Health) -> int:
     return sum(round(d.points * 10) for d in health.deductions)
+
+
+def follows_from_its_deductions(health: Health) -> bool:
+    return health.score == score_from_tenths(tenths(health))
 
 
 # --- a complete plan --------------------------------------------------------------------
@@ -276,12 +297,11 @@ def test_each_deduction_costs_its_documented_points(
 ) -> None:
     health = score_plan(plan_of(case.change(COMPLETE_TIER1)), DEFAULTS)
     exact = case.loss * DEFAULT_WEIGHTS[case.component] / 100
-    score = round_half_up(100 - exact)
+    score = round_half_up(100 - tenth(exact))
     assert health.score == score == expected_score({case.component: case.loss})
     assert health.deductions == (
-        Deduction(case.component, case.rule, 100 - score, case.message, case.fix),
+        Deduction(case.component, case.rule, tenth(exact), case.message, case.fix),
     )
-    assert abs(health.deductions[0].points - exact) <= 0.5
     assert components(health) == {
         **dict.fromkeys(DEFAULT_WEIGHTS, 100), case.component: round(100 - case.loss, 1)
     }
@@ -310,7 +330,7 @@ def test_a_plan_with_no_open_actions(plan_of: Callable[[str], Plan]) -> None:
             rules["health-no-actions"].fix) == (
         "actions", "no open actions", "add the next steps, each with an owner and a due date"
     )
-    assert tenths(health) == (100 - health.score) * 10
+    assert follows_from_its_deductions(health)
 
 
 def test_an_empty_relationship_map(plan_of: Callable[[str], Plan]) -> None:
@@ -328,7 +348,7 @@ def test_an_empty_relationship_map(plan_of: Callable[[str], Plan]) -> None:
     assert rules["tier-buying-committee"].message == (
         "tier 1 buying committee is missing an economic buyer, a decision maker, a champion"
     )
-    assert tenths(health) == (100 - health.score) * 10
+    assert follows_from_its_deductions(health)
 
 
 def test_the_minimal_tier3_plan(plan_of: Callable[[str], Plan]) -> None:
@@ -343,7 +363,8 @@ def test_the_minimal_tier3_plan(plan_of: Callable[[str], Plan]) -> None:
         "health-summary", "health-objectives", "health-no-intelligence", "health-no-actions",
         "health-no-stakeholders",
     }
-    assert tenths(health) == 500
+    # 1.75 + 1.75 + 6.25 + 20 + 20, each shown to tenths: 1.8 + 1.8 + 6.3 + 20 + 20
+    assert tenths(health) == 499
 
 
 def test_two_deductions_round_to_add_up_to_the_lost_points(
@@ -353,12 +374,12 @@ def test_two_deductions_round_to_add_up_to_the_lost_points(
                 "summary: Northwind runs 40 warehouses in EMEA.\n", "")
     health = score_plan(plan_of(text), DEFAULTS)
     # 35/3 * 0.35 + 5 * 0.35 = 5.83 points: the score is 94.
-    assert health.score == expected_score({"completeness": 35 / 3 + 5}) == 94
-    assert [d.rule for d in health.deductions] == ["tier-buying-committee", "health-summary"]
-    assert tenths(health) == 60
-    exact = {"tier-buying-committee": 35 / 3 * 0.35, "health-summary": 5 * 0.35}
-    for d in health.deductions:
-        assert abs(d.points - exact[d.rule]) <= 0.5
+    assert health.score == expected_score({"completeness": [35 / 3, 5]}) == 94
+    # Each is its formula's value to a tenth: 4.08 -> 4.1 and 1.75 -> 1.8.
+    assert [(d.rule, d.points) for d in health.deductions] == [
+        ("tier-buying-committee", 4.1), ("health-summary", 1.8)
+    ]
+    assert follows_from_its_deductions(health)
 
 
 # --- boundaries -------------------------------------------------------------------------
@@ -482,7 +503,7 @@ def test_weights_from_planpack_yaml_change_the_score(
         """)
     health = score_plan(plan, only)
     assert health.score == round_half_up(100 - 35 / 3) == 88
-    assert [(d.rule, d.points) for d in health.deductions] == [("tier-buying-committee", 12)]
+    assert [(d.rule, d.points) for d in health.deductions] == [("tier-buying-committee", 11.7)]
     ignored = _ctx(tmp_path, "health:\n  weights: {completeness: 0}\n")
     assert score_plan(plan, ignored).score == 100
     assert score_plan(plan, ignored).deductions == ()
@@ -518,7 +539,7 @@ def test_equivalent_weights_round_a_half_point_alike(
     health = score_plan(plan_of(MINIMAL), _weighted(weights))
     # 100 - (10 * .4 + 25 * .3 + 100 * .2 + 100 * .1) = 58.5, rounded half up.
     assert health.score == 59
-    assert tenths(health) == 410
+    assert tenths(health) == 415  # 2 + 2 + 7.5 + 20 + 10
 
 
 def test_check_plans_scores_with_the_programme(
@@ -652,15 +673,13 @@ def check_invariants(health: Health, program: Program) -> None:
         else "amber" if health.score >= thresholds.amber else "red"
     )
     assert health.grade == expected_grade
-    # Every point is accounted for: the deductions, in tenths, add up to 100 - score.
+    # Every point is accounted for: the score follows from the deductions shown.
     for d in health.deductions:
         assert d.points > 0
         assert math.isclose(d.points * 10, round(d.points * 10), abs_tol=1e-9)
         assert d.rule in RULES
         assert d.component in COMPONENTS
-    assert tenths(health) == (100 - health.score) * 10
-    assert math.isclose(sum(d.points for d in health.deductions), 100 - health.score,
-                        abs_tol=1e-9)
+    assert follows_from_its_deductions(health)
     assert [d.points for d in health.deductions] == sorted(
         (d.points for d in health.deductions), reverse=True
     )
@@ -669,7 +688,9 @@ def check_invariants(health: Health, program: Program) -> None:
     assert list(by_name) == list(COMPONENTS)
     total = sum(c.weight for c in health.components)
     lost = sum((100 - c.score) * c.weight for c in health.components) / total
-    assert abs((100 - health.score) - lost) <= 0.5 + 0.05 + 1e-9
+    # Each deduction and each component score is rounded to a tenth.
+    slack = 0.5 + 0.05 * (len(health.deductions) + len(health.components))
+    assert abs((100 - health.score) - lost) <= slack + 1e-9
     for c in health.components:
         assert 0 <= c.score <= 100
         if c.score == 100 or c.weight == 0:
