@@ -399,3 +399,18 @@ def test_config_error_message_joins_the_findings(tmp_path: Path) -> None:
     assert str(info.value) == (
         "unknown key 'helth'; did you mean 'health'?; found 13, expected at most 12"
     )
+
+
+def test_yes_is_not_a_flag(tmp_path: Path) -> None:
+    # YAML 1.2 reads `yes` as text; a flag is written true or false.
+    finding = only_error(tmp_path, "tiers:\n  2:\n    require:\n      whitespace_filled: yes\n")
+    assert where(finding) == (
+        "schema-value", 4, 26, "tiers[2].require.whitespace_filled"
+    )
+    assert finding.message == "found 'yes', expected true or false"
+
+
+def test_a_cadence_is_a_whole_number_of_days(tmp_path: Path) -> None:
+    finding = only_error(tmp_path, "tiers:\n  1:\n    review_every_days: 90.5\n")
+    assert where(finding) == ("schema-value", 3, 24, "tiers[1].review_every_days")
+    assert finding.message == "found 90.5, expected a whole number"

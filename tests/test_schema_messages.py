@@ -517,3 +517,46 @@ def test_yaml_problems_and_schema_errors_are_reported_together(load: Load) -> No
 def test_non_ascii_text_keeps_columns_in_schema_errors(load: Load) -> None:
     finding = only(load(MINIMAL + "stakeholders:\n  - {name: Zoë Ünal 😀, influence: hihg}\n"))
     assert where(finding) == ("schema-value", 8, 35, "stakeholders[0].influence")
+
+
+# --- numbers and flags are strict ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "message"),
+    [
+        ("tier: true", "account.tier", "found true, expected one of 1, 2 or 3"),
+        ("tier: 1.0", "account.tier", "found 1.0, expected one of 1, 2 or 3"),
+        ("revenue_potential: 3.0", "account.revenue_potential",
+         "found 3.0, expected a whole number"),
+        ("strategic_fit: '4'", "account.strategic_fit", "found '4', expected a whole number"),
+        ("revenue_potential: true", "account.revenue_potential",
+         "found true, expected a whole number"),
+    ],
+)
+def test_a_number_must_be_written_as_one(
+    load: Load, line: str, field: str, message: str
+) -> None:
+    text = MINIMAL.replace("  tier: 3\n", "") if line.startswith("tier") else MINIMAL
+    finding = only(load(text.replace("  name: Minimal Co\n", f"  name: Minimal Co\n  {line}\n")))
+    assert where(finding) == ("schema-value", 4, 3 + len(line.split(":")[0]) + 2, field)
+    assert finding.message == message
+
+
+def test_an_amount_is_not_a_flag(load: Load) -> None:
+    text = MINIMAL + "opportunities:\n  - name: Expansion\n    amount: true\n"
+    finding = only(load(text))
+    assert where(finding) == ("schema-value", 9, 13, "opportunities[0].amount")
+    assert finding.message == "found true, expected a number"
+
+
+def test_a_whole_number_is_a_number(load: Load) -> None:
+    loaded = load(MINIMAL + "opportunities:\n  - name: Expansion\n    amount: 300000\n")
+    assert loaded.findings == [] and loaded.plan is not None
+    assert loaded.plan.opportunities[0].amount == 300000.0
+
+
+def test_a_title_may_be_a_number(load: Load) -> None:
+    loaded = load(MINIMAL + "objectives:\n  - title: 2027\n    target: 80\n")
+    assert loaded.findings == [] and loaded.plan is not None
+    assert loaded.plan.objectives[0].title == "2027"

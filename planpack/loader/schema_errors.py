@@ -40,6 +40,10 @@ _CUSTOM_RULES = {
     "salesforce_id": "schema-id",
     "email": "schema-email",
     "opportunity_identity": "schema-missing",
+    "tier": "schema-value",
+    "scalar": "schema-value",
+    "url": "schema-value",
+    "weights_total": "schema-value",
 }
 
 _CUSTOM_FIX = {

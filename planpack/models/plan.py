@@ -15,13 +15,15 @@ from planpack.models.types import (
     ContactId,
     Email,
     IsoDate,
+    Number,
     NumberOrText,
     OpportunityId,
     Section,
+    Tier,
     Url,
+    WholeNumber,
 )
 
-Tier = Literal[1, 2, 3]
 MemberRole = Literal[
     "account_executive",
     "sales_engineer",
@@ -83,9 +85,9 @@ class Account(Section):
     """The customer's industry, for roll-ups."""
     region: str | None = None
     """The sales region, for roll-ups."""
-    revenue_potential: int | None = Field(default=None, ge=1, le=5)
+    revenue_potential: WholeNumber | None = Field(default=None, ge=1, le=5)
     """1-5, an input to tier suggestions."""
-    strategic_fit: int | None = Field(default=None, ge=1, le=5)
+    strategic_fit: WholeNumber | None = Field(default=None, ge=1, le=5)
     """1-5, an input to tier suggestions."""
 
 
@@ -165,7 +167,7 @@ class Cell(Section):
     """One of whitespace.units."""
     status: CellStatus = "unknown"
     """owned, pipeline, target, competitor, internal (done in-house), not_a_fit or unknown."""
-    estimate: float | None = Field(default=None, ge=0)
+    estimate: Number | None = Field(default=None, ge=0)
     """The potential, in the programme's currency."""
     opportunity: OpportunityId | None = None
     """The Salesforce Opportunity Id pursuing this cell."""
@@ -188,13 +190,13 @@ class Opportunity(Section):
     come from Salesforce."""
     name: str | None = None
     """Required for a planned opportunity not yet in Salesforce."""
-    amount: float | None = Field(default=None, ge=0)
+    amount: Number | None = Field(default=None, ge=0)
     """For a planned opportunity, in the programme's currency."""
     close_date: IsoDate | None = None
     """For a planned opportunity: the expected close date."""
     stage: str | None = None
     """For a planned opportunity, for example planned."""
-    probability: int | None = Field(default=None, ge=0, le=100)
+    probability: WholeNumber | None = Field(default=None, ge=0, le=100)
     """Percent, 0-100."""
     product: str | None = None
     """One of whitespace.products."""

@@ -7,29 +7,29 @@ from typing import Any
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from planpack.models.plan import StakeholderRole, Tier
-from planpack.models.types import Section
+from planpack.models.plan import StakeholderRole
+from planpack.models.types import Flag, Number, Section, Tier, WholeNumber
 
 
 class Requirements(Section):
     buying_committee: list[StakeholderRole] = []
     """Roles that must each be filled by a stakeholder."""
-    whitespace_filled: bool = False
+    whitespace_filled: Flag = False
     """Every product and unit combination has a known status."""
-    min_forward_actions: int = Field(default=0, ge=0)
+    min_forward_actions: WholeNumber = Field(default=0, ge=0)
     """Open or in-progress actions with an owner and a due date not in the past."""
-    manager: bool = False
+    manager: Flag = False
     """team.manager must be set."""
 
 
 class TierRules(Section):
-    review_every_days: int | None = Field(default=None, ge=1)
+    review_every_days: WholeNumber | None = Field(default=None, ge=1)
     """The deep review (QBR) cadence."""
-    checkin_every_days: int | None = Field(default=None, ge=1)
+    checkin_every_days: WholeNumber | None = Field(default=None, ge=1)
     """The light check-in cadence."""
-    max_plans_per_owner: int | None = Field(default=None, ge=1)
+    max_plans_per_owner: WholeNumber | None = Field(default=None, ge=1)
     """More plans of this tier per owner is a warning."""
-    plan_required: bool = True
+    plan_required: Flag = True
     """Whether accounts of this tier need a plan at all."""
     require: Requirements = Requirements()
     """The completeness standard a plan of this tier must meet."""
@@ -42,13 +42,13 @@ class TierRules(Section):
 
 
 class Weights(Section):
-    completeness: float = Field(default=35, ge=0)
+    completeness: Number = Field(default=35, ge=0)
     """Meets the tier's completeness standard."""
-    freshness: float = Field(default=25, ge=0)
+    freshness: Number = Field(default=25, ge=0)
     """Reviewed, checked in on and researched on time."""
-    actions: float = Field(default=20, ge=0)
+    actions: Number = Field(default=20, ge=0)
     """Open actions on time, owned and dated."""
-    relationships: float = Field(default=20, ge=0)
+    relationships: Number = Field(default=20, ge=0)
     """Coverage and sentiment of the relationship map."""
 
     @model_validator(mode="after")
@@ -63,16 +63,16 @@ class Weights(Section):
 
 
 class Thresholds(Section):
-    green: int = Field(default=80, ge=0, le=100)
+    green: WholeNumber = Field(default=80, ge=0, le=100)
     """Scores at or above this are green, "On track"."""
-    amber: int = Field(default=60, ge=0, le=100)
+    amber: WholeNumber = Field(default=60, ge=0, le=100)
     """Scores at or above this (and below green) are amber, "Needs attention"."""
 
 
 class Health(Section):
     weights: Weights = Weights()
     """Relative weights of the four components; they need not add up to 100."""
-    stale_intelligence_days: int = Field(default=30, ge=1)
+    stale_intelligence_days: WholeNumber = Field(default=30, ge=1)
     """Intelligence older than this is stale."""
     thresholds: Thresholds = Thresholds()
     """Where the grades start."""
@@ -83,7 +83,7 @@ class SalesforceSettings(Section):
     """The Salesforce REST API version, for example "62.0"."""
     snapshot_dir: str = ".planpack/snapshots"
     """Where pulled Salesforce data is stored, one JSON file per account."""
-    max_snapshot_age_hours: float = Field(default=24, gt=0)
+    max_snapshot_age_hours: Number = Field(default=24, gt=0)
     """An older snapshot is reported as stale."""
 
 
@@ -92,7 +92,7 @@ class Program(Section):
     """The programme's name, shown on packets."""
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     """ISO 4217 code for amounts in plans and packets."""
-    fiscal_year_start: int = Field(default=1, ge=1, le=12)
+    fiscal_year_start: WholeNumber = Field(default=1, ge=1, le=12)
     """The month the fiscal year starts; roadmap quarters follow it."""
     plans_dir: str = "plans"
     """Where the plan files are, relative to planpack.yaml."""

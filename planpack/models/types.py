@@ -10,13 +10,14 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Strict,
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
@@ -29,6 +30,8 @@ _URL = re.compile(r"https?://\S+")
 
 
 def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -107,12 +110,28 @@ def _salesforce_id(prefix: str) -> Any:
 
 
 def _scalar(value: Any) -> Any:
-    if isinstance(value, dict | list):
+    if isinstance(value, dict | list | bool):
         raise PydanticCustomError(
             "scalar", "found {found}, expected a number or text", {"found": _describe(value)}
         )
     return value
 
+
+def _tier(value: Any) -> Any:
+    if isinstance(value, bool | float):  # True == 1 and 1.0 == 1 to Python, not to people
+        raise PydanticCustomError(
+            "tier", "found {found}, expected one of 1, 2 or 3", {"found": _describe(value)}
+        )
+    return value
+
+
+# Numbers and flags are strict: `true` is not 1, `yes` is not true (YAML 1.2 reads
+# `yes` as text), `3.0` is not a whole number. Text fields still take numbers
+# (`title: 2027`), as an author means them.
+WholeNumber = Annotated[int, Strict()]
+Number = Annotated[float, Strict()]  # whole numbers are numbers too
+Flag = Annotated[bool, Strict()]
+Tier = Annotated[Literal[1, 2, 3], BeforeValidator(_tier)]
 
 IsoDate = Annotated[
     date,
