@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from planpack.discovery import plan_files
+from planpack.discovery import plan_files, shown_path
 from planpack.findings import Finding, Problem, Severity, format_loc
 from planpack.gitdates import last_commit_dates
 from planpack.governance import CheckContext, check_plan
@@ -111,7 +111,7 @@ def check_plans(
 ) -> CheckRun:
     """Check every plan under `paths` (default: the programme's plans_dir)."""
     if not paths:
-        paths = [_shown_path(config.path(config.program.plans_dir))]
+        paths = [shown_path(config.path(config.program.plans_dir))]
     files = plan_files(paths)
     ctx = CheckContext(config.program, as_of)
     dates = last_commit_dates(files, until=as_of) if with_health else {}
@@ -164,12 +164,4 @@ def _portfolio(reports: list[PlanReport], ctx: CheckContext) -> None:
                 f"{limit} per owner",
                 "share the accounts out, or move some to another tier",
             ))
-
-
-def _shown_path(path: Path) -> Path:
-    """A path relative to the working folder when it is inside it, for short messages."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
 

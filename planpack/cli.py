@@ -48,11 +48,17 @@ def _paths_argument(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("paths", nargs=-1, type=click.Path(path_type=Path))(f)
 
 
-def _fail(error: PlanpackError) -> NoReturn:
+def _fail(error: PlanpackError, fmt: str = "text") -> NoReturn:
+    """Report what stopped the command, in the output format asked for, and exit."""
     from planpack.errors import ConfigError
-    from planpack.report.findings import text_line
+    from planpack.report.findings import github_lines, json_list, text_line
 
     if isinstance(error, ConfigError):
+        # CI reads stdout: a bad planpack.yaml is annotated, or listed, like a bad plan.
+        if fmt == "github":
+            click.echo("\n".join(github_lines(error.findings, strict=False)))
+        elif fmt == "json":
+            click.echo(json_list(error.findings), nl=False)
         for finding in error.findings:
             click.echo(text_line(finding), err=True)
             if finding.fix:
@@ -64,14 +70,14 @@ def _fail(error: PlanpackError) -> NoReturn:
     sys.exit(error.exit_code)
 
 
-def _program(config_file: Path | None) -> ProgramConfig:
+def _program(config_file: Path | None, fmt: str) -> ProgramConfig:
     from planpack.errors import PlanpackError
     from planpack.loader.program import load_program
 
     try:
         return load_program(config_file)
     except PlanpackError as error:
-        _fail(error)
+        _fail(error, fmt)
 
 
 def _day(value: datetime | None) -> date:
@@ -104,7 +110,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, as_of: datetime | 
     from planpack.errors import PlanpackError
     from planpack.report.findings import FORMATS, summary
 
-    config = _program(config_file)
+    config = _program(config_file, fmt)
     try:
         run = check_plans(list(paths), config, _day(as_of), jobs=jobs)
     except PlanpackError as error:
@@ -135,7 +141,7 @@ def score(paths: tuple[Path, ...], fmt: str, fail_under: int | None, as_of: date
     from planpack.errors import PlanpackError
     from planpack.report.scores import FORMATS, summary
 
-    config = _program(config_file)
+    config = _program(config_file, fmt)
     try:
         run = check_plans(list(paths), config, _day(as_of), with_health=True, jobs=jobs)
     except PlanpackError as error:

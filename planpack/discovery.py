@@ -9,6 +9,15 @@ from planpack.errors import InputPathError
 SUFFIXES = (".yaml", ".yml")
 
 
+def shown_path(path: Path) -> Path:
+    """`path` relative to the working folder when it is inside it: short messages, and
+    the repository-relative paths that CI annotations need."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def plan_files(paths: list[Path]) -> list[Path]:
     """Files as given, and the *.yaml files under folders (hidden folders skipped), sorted."""
     found: list[Path] = []

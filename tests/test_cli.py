@@ -155,9 +155,9 @@ def test_a_bad_planpack_yaml_is_a_config_error_naming_its_line(
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    config = project.resolve() / "planpack.yaml"
+    # Relative to the working folder, as CI annotations need.
     assert lines[0].startswith(
-        f"{config}:4:5: error[schema-unknown-key] tiers[1].review_evry_days: "
+        "planpack.yaml:4:5: error[schema-unknown-key] tiers[1].review_evry_days: "
     )
     assert "review_every_days" in result.stderr  # the suggestion
     assert lines[-1] == "Error: the programme configuration is invalid; nothing was checked"
@@ -192,9 +192,24 @@ def test_config_option_names_the_programme_file(write_plan: PlanWriter, project:
     result = run("validate", "--config", "conf/strict.yaml")
     assert result.exit_code == 1
     assert result.output.splitlines()[0].startswith(
-        "conf/../plans/acme.yaml:50:3: error[tier-forward-actions] actions: "
+        "plans/acme.yaml:50:3: error[tier-forward-actions] actions: "
         "tier 1 requires 4 forward actions, found 3"
     )
+
+
+@pytest.mark.parametrize(("fmt", "expected"), [
+    ("github", "::error file=planpack.yaml,line=4,col=5,title=schema-unknown-key "
+               "tiers[1].review_evry_days::tiers[1].review_evry_days: unknown key "),
+    ("json", '[\n  {\n    "file": "planpack.yaml",\n    "line": 4,\n    "column": 5,'),
+])
+def test_a_bad_planpack_yaml_in_the_format_ci_reads(
+    write_plan: PlanWriter, project: Path, fmt: str, expected: str
+) -> None:
+    write_plan(COMPLETE_TIER1)
+    (project / "planpack.yaml").write_text(BAD_CONFIG, encoding="utf-8")
+    result = run("validate", "--format", fmt)
+    assert result.exit_code == 2
+    assert result.stdout.startswith(expected)
 
 
 def test_config_option_with_a_missing_or_bad_file(write_plan: PlanWriter, project: Path) -> None:

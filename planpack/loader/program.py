@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from planpack.discovery import shown_path
 from planpack.errors import ConfigError
 from planpack.findings import Finding
 from planpack.loader.document import read_mapping, validate_model
@@ -43,7 +44,7 @@ def load_program(config: Path | None = None, start: Path | None = None) -> Progr
     file = config if config is not None else find_config(here)
     if file is None:
         return ProgramConfig(default_program(), here, None)
-    shown = str(file)
+    shown = str(shown_path(file))
     document, findings = read_mapping(file, shown, CONFIG_NAME)
     program = None
     if document is not None:

@@ -38,8 +38,12 @@ def as_text(run: CheckRun, strict: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def json_list(findings: list[Finding]) -> str:
+    return json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False) + "\n"
+
+
 def as_json(run: CheckRun, strict: bool) -> str:
-    return json.dumps([f.as_dict() for f in run.findings], indent=2, ensure_ascii=False) + "\n"
+    return json_list(run.findings)
 
 
 def _escape_data(text: str) -> str:
@@ -50,10 +54,10 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def as_github(run: CheckRun, strict: bool) -> str:
+def github_lines(findings: list[Finding], strict: bool) -> list[str]:
     """Workflow commands: each finding becomes an annotation on the pull request's diff."""
     lines = []
-    for f in run.findings:
+    for f in findings:
         level = "error" if f.severity is Severity.ERROR or strict else "warning"
         title = _escape_property(f"{f.rule} {f.field}".strip())
         message = f"{f.field}: {f.message}" if f.field else f.message
@@ -63,8 +67,11 @@ def as_github(run: CheckRun, strict: bool) -> str:
             f"::{level} file={_escape_property(f.file)},line={f.line},col={f.column},"
             f"title={title}::{_escape_data(message)}"
         )
-    lines.append(summary(run, strict))
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def as_github(run: CheckRun, strict: bool) -> str:
+    return "\n".join([*github_lines(run.findings, strict), summary(run, strict)]) + "\n"
 
 
 def as_junit(run: CheckRun, strict: bool) -> str:
