@@ -14,6 +14,21 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+def describe(value: object) -> str:
+    """A found value as a message shows it: 'hihg', 4, true, a list, nothing."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    return str(value)
+
+
 def format_loc(loc: Loc) -> str:
     """`("actions", 2, "due")` -> `actions[2].due`."""
     out = ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from planpack.findings import Loc, Problem
 from planpack.models.plan import Plan
@@ -29,24 +29,21 @@ def _unknown_person(name: str, names: list[str]) -> str:
 
 
 def _stakeholders(plan: Plan) -> Iterator[Problem]:
-    first: dict[str, int] = {}
-    for index, person in enumerate(plan.stakeholders):
-        if person.name in first:
-            yield Problem(
-                "unique-stakeholder", ("stakeholders", index, "name"),
-                f"{person.name!r} is already listed at stakeholders[{first[person.name]}]",
-                "merge the two entries, or tell them apart by name",
-            )
-        else:
-            first[person.name] = index
-    names = list(first)
+    names = [person.name for person in plan.stakeholders]
+    for index, earlier in _duplicates(names):
+        yield Problem(
+            "unique-stakeholder", ("stakeholders", index, "name"),
+            f"{names[index]!r} is already listed at stakeholders[{earlier}]",
+            "merge the two entries, or tell them apart by name",
+        )
+    known = set(names)
     for index, person in enumerate(plan.stakeholders):
         if person.reports_to is not None:
             loc: Loc = ("stakeholders", index, "reports_to")
             if person.reports_to == person.name:
                 yield Problem("ref-reports-to", loc, "a stakeholder cannot report to themselves",
                               "name their manager, or remove reports_to")
-            elif person.reports_to not in first:
+            elif person.reports_to not in known:
                 yield Problem("ref-reports-to", loc, _unknown_person(person.reports_to, names),
                               "add that person to stakeholders, or fix the name")
         for k, target in enumerate(person.influences):
@@ -54,7 +51,7 @@ def _stakeholders(plan: Plan) -> Iterator[Problem]:
             if target == person.name:
                 yield Problem("ref-influences", loc, "a stakeholder cannot influence themselves",
                               "remove the entry")
-            elif target not in first:
+            elif target not in known:
                 yield Problem("ref-influences", loc, _unknown_person(target, names),
                               "add that person to stakeholders, or fix the name")
 
@@ -84,17 +81,14 @@ def _actions(plan: Plan) -> Iterator[Problem]:
     names = [p.name for p in plan.stakeholders]
     known = set(names)
     opportunities = opportunity_keys(plan)
-    first: dict[str, int] = {}
+    ids = [action.id for action in plan.actions]
+    for index, earlier in _duplicates(ids):
+        yield Problem(
+            "unique-action-id", ("actions", index, "id"),
+            f"the id {ids[index]!r} is already used by actions[{earlier}]",
+            "give each action its own id",
+        )
     for index, action in enumerate(plan.actions):
-        if action.id is not None:
-            if action.id in first:
-                yield Problem(
-                    "unique-action-id", ("actions", index, "id"),
-                    f"the id {action.id!r} is already used by actions[{first[action.id]}]",
-                    "give each action its own id",
-                )
-            else:
-                first[action.id] = index
         if action.stakeholder is not None and action.stakeholder not in known:
             yield Problem(
                 "ref-action-stakeholder", ("actions", index, "stakeholder"),
@@ -113,10 +107,12 @@ def _actions(plan: Plan) -> Iterator[Problem]:
             )
 
 
-def _duplicates(items: list[str]) -> Iterator[tuple[int, int]]:
-    """(index, first index) for every repeated item."""
+def _duplicates(items: Sequence[str | None]) -> Iterator[tuple[int, int]]:
+    """(index, first index) for every repeated item; None is never a repeat."""
     first: dict[str, int] = {}
     for index, item in enumerate(items):
+        if item is None:
+            continue
         if item in first:
             yield index, first[item]
         else:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from planpack.findings import Loc, format_loc
-from planpack.loader.yaml_reader import Mark, SourceMap
+from planpack.findings import Loc, describe, format_loc
+from planpack.loader.yaml_reader import MarkedProblem, SourceMap
 
 _EXPECTED = {
     "int_type": "a whole number",
@@ -62,35 +61,10 @@ _BOUNDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaProblem:
-    rule: str
-    loc: Loc
-    message: str
-    mark: Mark
-    fix: str | None = None
-
-
-def describe(value: Any) -> str:
-    """A found value as a message shows it."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return repr(shown)
-    return str(value)
-
-
 def translate(
     exc: ValidationError, model: type[BaseModel], source: SourceMap
-) -> list[SchemaProblem]:
-    problems: dict[tuple[Loc, str], SchemaProblem] = {}
+) -> list[MarkedProblem]:
+    problems: dict[tuple[Loc, str], MarkedProblem] = {}
     for error in exc.errors(include_url=False):
         problem = _one(error, model, source)
         problems.setdefault((problem.loc, problem.rule), problem)
@@ -111,7 +85,7 @@ def blank_optional_fields(exc: ValidationError, model: type[BaseModel]) -> list[
     return blanks
 
 
-def _one(error: ErrorDetails, model: type[BaseModel], source: SourceMap) -> SchemaProblem:
+def _one(error: ErrorDetails, model: type[BaseModel], source: SourceMap) -> MarkedProblem:
     kind = error["type"]
     raw_loc = tuple(error["loc"])
     on_key = bool(raw_loc) and raw_loc[-1] == "[key]"
@@ -129,7 +103,7 @@ def _one(error: ErrorDetails, model: type[BaseModel], source: SourceMap) -> Sche
     # A blank value has no text of its own to point at: point at its key.
     mark = source.mark(loc, key=on_key or found is None)
     if kind in _CUSTOM_RULES:
-        return SchemaProblem(_CUSTOM_RULES[kind], loc, error["msg"], mark, _CUSTOM_FIX.get(kind))
+        return MarkedProblem(_CUSTOM_RULES[kind], loc, error["msg"], mark, _CUSTOM_FIX.get(kind))
     if kind == "literal_error":
         choices = _choices(model, loc, key=on_key)
         message = f"found {describe(found)}, expected one of {_list(choices)}"
@@ -138,41 +112,41 @@ def _one(error: ErrorDetails, model: type[BaseModel], source: SourceMap) -> Sche
         if suggestion is not None:
             message += f"; did you mean {suggestion!r}?"
             fix = f"write {suggestion}"
-        return SchemaProblem("schema-value", loc, message, mark, fix)
+        return MarkedProblem("schema-value", loc, message, mark, fix)
     if kind in _BOUNDS:
         name, words = _BOUNDS[kind]
         bound = ctx[name]
         if isinstance(bound, float) and bound.is_integer():
             bound = int(bound)
-        return SchemaProblem(
+        return MarkedProblem(
             "schema-value", loc, f"found {describe(found)}, expected {words} {bound}", mark
         )
     if found is None and kind in _EXPECTED:
-        return SchemaProblem(
+        return MarkedProblem(
             "schema-value", loc, f"has no value, expected {_EXPECTED[kind]}", mark,
             fix="fill it in",
         )
     if kind in _EXPECTED:
-        return SchemaProblem(
+        return MarkedProblem(
             "schema-value", loc, f"found {describe(found)}, expected {_EXPECTED[kind]}", mark
         )
     if kind == "string_pattern_mismatch":
-        return SchemaProblem(
+        return MarkedProblem(
             "schema-value", loc,
             f"found {describe(found)}, expected text matching {ctx.get('pattern')}", mark,
         )
     message = error["msg"]
-    return SchemaProblem("schema-value", loc, message[:1].lower() + message[1:], mark)
+    return MarkedProblem("schema-value", loc, message[:1].lower() + message[1:], mark)
 
 
-def _schema_version(kind: str, found: Any, source: SourceMap) -> SchemaProblem:
+def _schema_version(kind: str, found: Any, source: SourceMap) -> MarkedProblem:
     if kind == "missing":
-        return SchemaProblem(
+        return MarkedProblem(
             "schema-version", ("schema_version",), "is missing; this planpack reads version 1",
             source.mark(()), fix="add `schema_version: 1` as the first key",
         )
     newer = isinstance(found, int) and not isinstance(found, bool) and found > 1
-    return SchemaProblem(
+    return MarkedProblem(
         "schema-version", ("schema_version",),
         f"found {describe(found)}, expected 1"
         + ("; this plan is newer than this planpack: upgrade planpack" if newer else ""),
@@ -180,7 +154,7 @@ def _schema_version(kind: str, found: Any, source: SourceMap) -> SchemaProblem:
     )
 
 
-def _missing(loc: Loc, model: type[BaseModel], source: SourceMap) -> SchemaProblem:
+def _missing(loc: Loc, model: type[BaseModel], source: SourceMap) -> MarkedProblem:
     key = loc[-1]
     parent = _model_at(model, loc[:-1])
     description = ""
@@ -191,16 +165,16 @@ def _missing(loc: Loc, model: type[BaseModel], source: SourceMap) -> SchemaProbl
     if description:
         message += f": {description[:1].lower()}{description[1:]}"
     where = format_loc(loc[:-1]) or "the top level"
-    return SchemaProblem(
+    return MarkedProblem(
         "schema-missing", loc, message, source.mark(loc[:-1]), fix=f"add `{key}:` to {where}"
     )
 
 
-def _unknown_key(loc: Loc, model: type[BaseModel], source: SourceMap) -> SchemaProblem:
+def _unknown_key(loc: Loc, model: type[BaseModel], source: SourceMap) -> MarkedProblem:
     key = str(loc[-1])
     mark = source.mark(loc, key=True)
     if key == "<<":
-        return SchemaProblem(
+        return MarkedProblem(
             "schema-unknown-key", loc, "YAML merge keys (<<) are not supported", mark,
             fix="write the keys out in full",
         )
@@ -208,11 +182,11 @@ def _unknown_key(loc: Loc, model: type[BaseModel], source: SourceMap) -> SchemaP
     allowed = list(parent.model_fields) if parent is not None else []
     match = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if match:
-        return SchemaProblem(
+        return MarkedProblem(
             "schema-unknown-key", loc, f"unknown key {key!r}; did you mean {match[0]!r}?", mark,
             fix=f"rename it to {match[0]}",
         )
-    return SchemaProblem(
+    return MarkedProblem(
         "schema-unknown-key", loc,
         f"unknown key {key!r}; expected one of {', '.join(allowed)}", mark,
         fix="remove it, or check its indentation",

@@ -119,13 +119,14 @@ class InputError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class KeyProblem:
-    """A problem with one key that does not stop the rest of the file loading."""
+class MarkedProblem:
+    """A problem found while loading, already placed in the file: a duplicate key,
+    or a schema error. It does not stop the rest of the file being checked."""
 
     rule: str
+    loc: Loc
     message: str
     mark: Mark
-    loc: Loc
     fix: str | None = None
 
 
@@ -202,7 +203,7 @@ class Document:
 
     data: Any
     source: SourceMap
-    problems: list[KeyProblem] = field(default_factory=list)
+    problems: list[MarkedProblem] = field(default_factory=list)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -270,7 +271,7 @@ def parse(text: str) -> Document:
     data = builder.build(root, 0)
     source = SourceMap(root)
     problems = [
-        KeyProblem(rule, message, mark, source.path_of(node) if node is not None else (), fix)
+        MarkedProblem(rule, source.path_of(node) if node is not None else (), message, mark, fix)
         for rule, message, mark, node, fix in builder.problems
     ]
     return Document(data, source, problems)

@@ -23,22 +23,11 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from planpack import salesforce_id
+from planpack.findings import describe
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}")
 _URL = re.compile(r"https?://\S+")
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    return repr(value)
 
 
 def _to_date(value: Any) -> date:
@@ -56,7 +45,7 @@ def _to_date(value: Any) -> date:
     raise PydanticCustomError(
         "date_format",
         "found {found}, expected a date written YYYY-MM-DD",
-        {"found": _describe(value)},
+        {"found": describe(value)},
     )
 
 
@@ -76,14 +65,15 @@ def _to_email(value: Any) -> str:
     raise PydanticCustomError(
         "email",
         "found {found}, expected an e-mail address such as name@example.com",
-        {"found": _describe(value)},
+        {"found": describe(value)},
     )
 
 
 def _to_url(value: str) -> str:
     if not _URL.fullmatch(value):
         raise PydanticCustomError(
-            "url", "found {found}, expected an http:// or https:// address", {"found": repr(value)}
+            "url", "found {found}, expected an http:// or https:// address",
+            {"found": describe(value)},
         )
     return value
 
@@ -112,7 +102,7 @@ def _salesforce_id(prefix: str) -> Any:
 def _scalar(value: Any) -> Any:
     if isinstance(value, dict | list | bool):
         raise PydanticCustomError(
-            "scalar", "found {found}, expected a number or text", {"found": _describe(value)}
+            "scalar", "found {found}, expected a number or text", {"found": describe(value)}
         )
     return value
 
@@ -120,7 +110,7 @@ def _scalar(value: Any) -> Any:
 def _tier(value: Any) -> Any:
     if isinstance(value, bool | float):  # True == 1 and 1.0 == 1 to Python, not to people
         raise PydanticCustomError(
-            "tier", "found {found}, expected one of 1, 2 or 3", {"found": _describe(value)}
+            "tier", "found {found}, expected one of 1, 2 or 3", {"found": describe(value)}
         )
     return value
 
