@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import COMPLETE_TIER1
+from conftest import AS_OF, COMPLETE_TIER1
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planpack.check import locate
 from planpack.findings import Severity
+from planpack.governance import CheckContext, check_plan
+from planpack.health import score_plan
 from planpack.loader.plans import load_plan
 from planpack.loader.yaml_reader import InputError, parse
+from planpack.models.program import default_program
 from planpack.rules import RULES
 
 VALID = COMPLETE_TIER1.encode("utf-8")
@@ -90,6 +94,12 @@ def test_a_mutated_plan_loads_or_is_reported(tmp_path: Path, raw: bytes) -> None
         assert finding.line >= 1
         assert finding.column >= 1
         assert finding.line <= _line_count(raw), (finding, raw)
+    if loaded.plan is not None:  # what loads, the later stages take without raising
+        ctx = CheckContext(default_program(), AS_OF)
+        for problem in check_plan(loaded.plan, ctx):
+            assert problem.rule in RULES
+            assert locate(loaded, problem).line >= 1
+        assert 0 <= score_plan(loaded.plan, ctx).score <= 100
 
 
 @settings(max_examples=300, deadline=None)
