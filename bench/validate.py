@@ -4,7 +4,9 @@ Generates 1,000 plans of about 270 lines, then times, in the same run:
 
   (a) parsing them with PyYAML's C loader and nothing else (the floor),
   (b) `planpack validate` on them (the whole command: start-up, schema, rules),
-  (c) `check-jsonschema` with plan.schema.json on the same files (a peer).
+  (c) `check-jsonschema` with plan.schema.json on the same files (a peer),
+
+and, for the record, (b1) `planpack validate --jobs 1`: the same on one core.
 
 Each is run as its own process, the same way, several times, interleaved so
 that a busy machine slows all three alike; the median of each is reported and
@@ -74,12 +76,13 @@ def main() -> None:
         commands = {
             "a": [sys.executable, "-c", PARSE_ONLY, *names],
             "b": [planpack, "validate", "plans", "--as-of", AS_OF.isoformat()],
+            "b1": [planpack, "validate", "plans", "--as-of", AS_OF.isoformat(), "--jobs", "1"],
             "c": [peer or "check-jsonschema", "--schemafile", "plan.schema.json", *names],
         }
-        times: dict[str, list[float]] = {"a": [], "b": [], "c": []}
+        times: dict[str, list[float]] = {"a": [], "b": [], "b1": [], "c": []}
         timed(commands["b"], work)  # warm the file cache and .pyc files
         for run in range(args.repeat):
-            for key in ("a", "b"):
+            for key in ("a", "b", "b1"):
                 times[key].append(timed(commands[key], work))
             if run < args.peer_repeat:
                 times["c"].append(timed(commands["c"], work))
@@ -88,6 +91,8 @@ def main() -> None:
         print(f"(a) PyYAML C loader, parse only    median {a:.2f} s over {len(times['a'])} runs")
         print(f"(b) planpack validate              median {b:.2f} s over {len(times['b'])} runs")
         print(f"    b/a = {b / a:.2f}x   (target <= 1.5x, aim < 1.0x)")
+        b1 = statistics.median(times["b1"])
+        print(f"(b1) planpack validate --jobs 1    median {b1:.2f} s: b1/a = {b1 / a:.2f}x")
         if times["c"]:
             c = statistics.median(times["c"])
             runs = len(times["c"])
