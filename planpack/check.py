@@ -13,10 +13,11 @@ import os
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from planpack.discovery import plan_files, shown_path
+from planpack.enrich import enrich_from
 from planpack.findings import Finding, Problem, Severity, format_loc
 from planpack.gitdates import last_commit_dates
 from planpack.governance import CheckContext, check_plan
@@ -40,6 +41,7 @@ class PlanReport:
     owner: str | None = None
     tier: int | None = None
     owner_mark: tuple[int, int] = (1, 1)
+    snapshot_fetched_at: str | None = None  # None: no Salesforce data
 
     @property
     def errors(self) -> list[Finding]:
@@ -48,6 +50,10 @@ class PlanReport:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def notes(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.INFO]
 
 
 @dataclass
@@ -70,9 +76,19 @@ def locate(loaded: LoadedPlan, problem: Problem) -> Finding:
     )
 
 
-def check_file(
-    path: Path, shown: str, ctx: CheckContext, committed: date | None, with_health: bool
-) -> PlanReport:
+@dataclass(frozen=True)
+class CheckOptions:
+    """What every plan of one run is checked with (sent once to each worker)."""
+
+    ctx: CheckContext
+    snapshots: Path | None  # the Salesforce snapshot folder
+    with_health: bool = False
+    dates: dict[Path, date] = field(default_factory=dict)  # last commit per file
+
+
+def check_file(path: Path, shown: str, options: CheckOptions) -> PlanReport:
+    """Load, enrich, validate (and score) one plan: the stages in order."""
+    ctx = options.ctx
     loaded = load_plan(path, shown)
     report = PlanReport(shown, loaded.slug, list(loaded.findings))
     plan = loaded.plan
@@ -82,16 +98,18 @@ def check_file(
     report.owner, report.tier = plan.team.owner, plan.account.tier
     owner = loaded.source.mark(("team", "owner"))
     report.owner_mark = (owner.line, owner.column)
-    report.findings += [locate(loaded, problem) for problem in check_plan(plan, ctx)]
-    if with_health:
-        report.health = score_plan(plan, ctx, committed)
+    view, gaps = enrich_from(plan, options.snapshots, ctx)
+    if view.snapshot is not None:
+        report.snapshot_fetched_at = view.snapshot.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    problems = [*check_plan(view.plan, ctx), *gaps]
+    report.findings += [locate(loaded, problem) for problem in problems]
+    if options.with_health:
+        report.health = score_plan(plan, ctx, options.dates.get(path), view)
     return report
 
 
-def _check_chunk(
-    chunk: list[tuple[Path, str]], ctx: CheckContext, dates: dict[Path, date], with_health: bool
-) -> list[PlanReport]:
-    return [check_file(path, shown, ctx, dates.get(path), with_health) for path, shown in chunk]
+def _check_chunk(chunk: list[tuple[Path, str]], options: CheckOptions) -> list[PlanReport]:
+    return [check_file(path, shown, options) for path, shown in chunk]
 
 
 def default_jobs() -> int:
@@ -108,13 +126,19 @@ def check_plans(
     *,
     with_health: bool = False,
     jobs: int | None = None,
+    now: datetime | None = None,
 ) -> CheckRun:
     """Check every plan under `paths` (default: the programme's plans_dir)."""
     if not paths:
         paths = [shown_path(config.path(config.program.plans_dir))]
     files = plan_files(paths)
-    ctx = CheckContext(config.program, as_of)
-    dates = last_commit_dates(files, until=as_of) if with_health else {}
+    ctx = CheckContext(config.program, as_of, now)
+    options = CheckOptions(
+        ctx,
+        config.path(config.program.salesforce.snapshot_dir),
+        with_health,
+        last_commit_dates(files, until=as_of) if with_health else {},
+    )
     work = [(path, str(path)) for path in files]
     jobs = jobs or default_jobs()
     if jobs > 1 and len(work) >= PARALLEL_FROM:
@@ -123,11 +147,10 @@ def check_plans(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         )
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            parts = pool.map(_check_chunk, chunks, [ctx] * jobs, [dates] * jobs,
-                             [with_health] * jobs)
+            parts = pool.map(_check_chunk, chunks, [options] * jobs)
             reports = [report for part in parts for report in part]
     else:
-        reports = _check_chunk(work, ctx, dates, with_health)
+        reports = _check_chunk(work, options)
     order = {shown: i for i, (_, shown) in enumerate(work)}
     reports.sort(key=lambda r: order[r.file])
     _portfolio(reports, ctx)

@@ -155,6 +155,29 @@ def score(paths: tuple[Path, ...], fmt: str, fail_under: int | None, as_of: date
 
 
 @cli.command()
+@_paths_argument
+@_config_option
+def pull(paths: tuple[Path, ...], config_file: Path | None) -> None:
+    """Fetch the plans' accounts from Salesforce into snapshots.
+
+    Credentials come from the environment (see the README). Exit code 1 when
+    the pull failed or some accounts were not found, 2 when credentials are
+    missing or contradictory. A failed pull keeps every earlier snapshot.
+    """
+    from planpack.errors import PlanpackError
+    from planpack.report.pull import as_text
+    from planpack.salesforce.pull import pull as run_pull
+
+    config = _program(config_file, "text")
+    try:
+        result = run_pull(list(paths), config)
+    except PlanpackError as error:
+        _fail(error)
+    click.echo(as_text(result), nl=False)
+    sys.exit(1 if result.failed else 0)
+
+
+@cli.command()
 def schema() -> None:
     """Print the plan format as a JSON Schema (draft-07) for editors.
 

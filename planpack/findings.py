@@ -10,8 +10,9 @@ Loc = tuple[str | int, ...]
 
 
 class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
+    ERROR = "error"  # the plan is invalid: validate exits 1
+    WARNING = "warning"  # worth fixing; fatal only with --strict
+    INFO = "info"  # a note for the reader, never fatal
 
 
 def describe(value: object) -> str:

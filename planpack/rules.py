@@ -12,6 +12,7 @@ from planpack.findings import Severity
 
 E = Severity.ERROR
 W = Severity.WARNING
+I = Severity.INFO  # noqa: E741
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,15 @@ _RULES = [
     Rule("checkin-overdue", W, "the last check-in is older than the tier's cadence"),
     Rule("review-unscheduled", W, "no next review is scheduled, or its date has passed"),
     Rule("opportunity-past-close", W, "a planned opportunity's close date has passed"),
+    # Gaps between the plan and Salesforce (from the account's snapshot).
+    Rule("crm-no-snapshot", I, "no Salesforce data: the account has no snapshot (a note)"),
+    Rule("crm-stale-snapshot", W, "the snapshot is older than max_snapshot_age_hours"),
+    Rule("crm-unknown-contact", W, "a stakeholder's Contact Id is not on the account"),
+    Rule("crm-unknown-opportunity", W, "an Opportunity Id is not on the account"),
+    Rule("crm-override", W, "values typed beside an Id are overridden by Salesforce's"),
+    Rule("crm-closed-lost", W, "a linked opportunity is closed lost"),
+    Rule("crm-missing-contact", W, "a contact with a role on an open opportunity is not mapped"),
+    Rule("crm-no-activity", W, "a high-influence stakeholder has no activity in 90 days"),
     # Health deductions with no finding of their own.
     Rule("health-summary", None, "the plan has no summary"),
     Rule("health-objectives", None, "the plan has no objectives"),
@@ -85,6 +95,8 @@ _RULES = [
     Rule("health-sentiment", None, "a high-influence stakeholder is a skeptic or detractor"),
     Rule("health-unknown-sentiment", None, "a stakeholder's sentiment is unknown"),
     Rule("health-no-contact", None, "a high-influence stakeholder has had no contact in 90 days"),
+    Rule("health-single-threaded", None, "an open opportunity has fewer than 2 contact roles"),
+    Rule("health-crm-coverage", None, "contacts with roles on open deals are missing from the map"),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

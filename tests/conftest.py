@@ -23,12 +23,13 @@ team:
   owner: owner@example.com
 """
 
-# A tier 1 plan that meets the default standard as of AS_OF, with no warnings.
+# A tier 1 plan that meets the default standard as of AS_OF, with no findings. It
+# names no Salesforce Id, so it needs no snapshot (see LINKED for one that does).
 COMPLETE_TIER1 = """\
 schema_version: 1
 account:
   name: Northwind Logistics
-  salesforce_id: 001Dn00000Abc12IAB
+  industry: Transportation
   tier: 1
 team:
   owner: maria.chen@example.com

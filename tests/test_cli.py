@@ -357,6 +357,7 @@ def test_score_text(write_plan: PlanWriter) -> None:
     assert result.exit_code == 0
     assert result.output == textwrap.dedent("""\
         acme: 96/100 green (On track)  plans/acme.yaml
+          no Salesforce data
           completeness   88.3/100  weight 35
           freshness       100/100  weight 25
           actions         100/100  weight 20
@@ -365,6 +366,7 @@ def test_score_text(write_plan: PlanWriter) -> None:
                  fix: map each role with a stakeholder and `role:`
 
         good: 100/100 green (On track)  plans/good.yaml
+          no Salesforce data
           completeness    100/100  weight 35
           freshness       100/100  weight 25
           actions         100/100  weight 20
@@ -400,6 +402,7 @@ def test_score_json(write_plan: PlanWriter) -> None:
                 },
             ],
             "errors": [],
+            "salesforce_fetched_at": None,
         },
     ]
     assert result.stderr == "1 plan scored: 1 green, 0 amber, 0 red; average 96\n"

@@ -99,7 +99,8 @@ def test_every_finding_rule_of_governance_has_a_severity() -> None:
     }
     catalogue = {
         rule.id for rule in RULES.values()
-        if rule.severity is not None and not rule.id.startswith(("file-", "yaml-", "schema-"))
+        if rule.severity is not None
+        and not rule.id.startswith(("file-", "yaml-", "schema-", "crm-"))  # crm-: test_gaps.py
     }
     assert catalogue == covered
 

@@ -84,7 +84,8 @@ def test_schema_refuses_what_planpack_refuses() -> None:
     assert list(validator.iter_errors(good)) == []
     typo = parse(COMPLETE_TIER1.replace("stakeholders:", "stakeholdrs:")).data
     assert any("stakeholdrs" in e.message for e in validator.iter_errors(typo))
-    bad_id = parse(COMPLETE_TIER1.replace("001Dn00000Abc12IAB", "003Dn00000Abc12IAB")).data
+    bad_id = parse(COMPLETE_TIER1.replace("industry: Transportation",
+                                          "salesforce_id: 003Dn00000Abc12IAB")).data
     assert [list(e.path) for e in validator.iter_errors(bad_id)] == [
         ["account", "salesforce_id"]
     ]

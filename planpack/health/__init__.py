@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from planpack.enrich.view import Enriched
 from planpack.governance.context import CheckContext
 from planpack.health.components import COMPONENTS
 from planpack.health.model import GRADE_LABELS, ComponentScore, Deduction, Health
@@ -29,13 +30,21 @@ def _half_up(value: float) -> int:
     return int(round(value, 6) + 0.5) if value >= 0 else -_half_up(-value)
 
 
-def score_plan(plan: Plan, ctx: CheckContext, committed: date | None = None) -> Health:
-    """The plan's health on ctx.as_of; `committed` is the last commit to its file."""
+def score_plan(
+    plan: Plan, ctx: CheckContext, committed: date | None = None, view: Enriched | None = None
+) -> Health:
+    """The plan's health on ctx.as_of; `committed` is the last commit to its file.
+
+    With `view` (the plan joined with its Salesforce snapshot) the plan judged is
+    the enriched one, and multi-threading and contact coverage count too.
+    """
+    if view is not None:
+        plan = view.plan
     weights = ctx.program.health.weights
     components: list[ComponentScore] = []
     deductions: list[Deduction] = []
     for name, measure in COMPONENTS.items():
-        losses = list(measure(plan, ctx, committed))
+        losses = list(measure(plan, ctx, committed, view))
         lost = sum(loss.points for loss in losses)
         scale = 100 / lost if lost > 100 else 1.0  # a component cannot go below 0
         weight = getattr(weights, name)

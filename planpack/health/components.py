@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
+from planpack.enrich.view import Enriched
 from planpack.governance.completeness import ROLE_NAMES
 from planpack.governance.context import CheckContext
 from planpack.health.model import Loss
@@ -35,7 +36,9 @@ def _names(people: list[str], limit: int = 3) -> str:
     return shown + (f" and {len(people) - limit} more" if len(people) > limit else "")
 
 
-def completeness(plan: Plan, ctx: CheckContext, committed: date | None) -> Iterator[Loss]:
+def completeness(
+    plan: Plan, ctx: CheckContext, committed: date | None, view: Enriched | None = None
+) -> Iterator[Loss]:
     need = ctx.tier(plan).require
     tier = plan.account.tier
     if need.buying_committee:
@@ -85,7 +88,9 @@ def _overdue_share(overdue_days: int, every: int) -> float:
     return min(1.0, max(0, overdue_days) / every)
 
 
-def freshness(plan: Plan, ctx: CheckContext, committed: date | None) -> Iterator[Loss]:
+def freshness(
+    plan: Plan, ctx: CheckContext, committed: date | None, view: Enriched | None = None
+) -> Iterator[Loss]:
     rules = ctx.tier(plan)
     tier = plan.account.tier
     touch = rules.touch_every_days
@@ -125,7 +130,9 @@ def freshness(plan: Plan, ctx: CheckContext, committed: date | None) -> Iterator
         )
 
 
-def actions(plan: Plan, ctx: CheckContext, committed: date | None) -> Iterator[Loss]:
+def actions(
+    plan: Plan, ctx: CheckContext, committed: date | None, view: Enriched | None = None
+) -> Iterator[Loss]:
     open_actions = [a for a in plan.actions if a.status in OPEN_STATUSES]
     if not open_actions:
         yield Loss("health-no-actions", 100, "no open actions",
@@ -157,7 +164,9 @@ def actions(plan: Plan, ctx: CheckContext, committed: date | None) -> Iterator[L
                    "agree the next step and its date")
 
 
-def relationships(plan: Plan, ctx: CheckContext, committed: date | None) -> Iterator[Loss]:
+def relationships(
+    plan: Plan, ctx: CheckContext, committed: date | None, view: Enriched | None = None
+) -> Iterator[Loss]:
     people = plan.stakeholders
     if not people:
         yield Loss("health-no-stakeholders", 100, "the relationship map is empty",
@@ -182,6 +191,8 @@ def relationships(plan: Plan, ctx: CheckContext, committed: date | None) -> Iter
         lambda p: p.name, "stakeholders of unknown sentiment",
         "find out where they stand and set `sentiment:`",
     )
+    if view is not None and view.has_salesforce:
+        yield from _threading(view)
     cutoff = ctx.as_of - timedelta(days=NO_CONTACT_DAYS)
     yield from _per_person(
         "health-no-contact", 5, 10,
@@ -190,6 +201,28 @@ def relationships(plan: Plan, ctx: CheckContext, committed: date | None) -> Iter
         f"high-influence stakeholders not contacted in {NO_CONTACT_DAYS} days",
         "reach out and record `last_contact:`",
     )
+
+
+def _threading(view: Enriched) -> Iterator[Loss]:
+    """From Salesforce: is each open deal multi-threaded, and is everyone on it mapped?"""
+    linked = [sf for sf in view.opportunities if sf is not None and sf.is_open]
+    thin = [sf for sf in linked if len(sf.contact_roles) < 2]
+    if thin:
+        yield Loss(
+            "health-single-threaded", min(20, 10 * len(thin)),
+            f"open opportunities with fewer than 2 contact roles ({len(thin)}): "
+            + _names([sf.name or sf.id for sf in thin]),
+            "bring a second contact into each deal and record their contact role",
+        )
+    holders = view.role_holders()
+    unmapped = [h for h in holders if not h.mapped]
+    if unmapped:
+        yield Loss(
+            "health-crm-coverage", 20 * len(unmapped) / len(holders),
+            f"contacts with roles on open opportunities missing from the map "
+            f"({len(unmapped)} of {len(holders)}): " + _names([h.label for h in unmapped]),
+            "add them to stakeholders with their salesforce_id",
+        )
 
 
 def _per_person(

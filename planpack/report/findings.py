@@ -14,12 +14,15 @@ def summary(run: CheckRun, strict: bool) -> str:
     failed = sum(1 for r in run.reports if r.errors or (strict and r.warnings))
     errors = sum(len(r.errors) for r in run.reports)
     warnings = sum(len(r.warnings) for r in run.reports)
+    notes = sum(len(r.notes) for r in run.reports)
     verdict = "all valid" if not failed else f"{failed} failed"
     mode = " (strict: warnings fail)" if strict and warnings else ""
     return (
         f"{plans} plan{'s' if plans != 1 else ''} checked, {verdict}: "
         f"{errors} error{'s' if errors != 1 else ''}, "
-        f"{warnings} warning{'s' if warnings != 1 else ''}{mode}"
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+        + (f", {notes} note{'s' if notes != 1 else ''}" if notes else "")
+        + mode
     )
 
 
@@ -58,7 +61,10 @@ def github_lines(findings: list[Finding], strict: bool) -> list[str]:
     """Workflow commands: each finding becomes an annotation on the pull request's diff."""
     lines = []
     for f in findings:
-        level = "error" if f.severity is Severity.ERROR or strict else "warning"
+        if f.severity is Severity.INFO:
+            level = "notice"
+        else:
+            level = "error" if f.severity is Severity.ERROR or strict else "warning"
         title = _escape_property(f"{f.rule} {f.field}".strip())
         message = f"{f.field}: {f.message}" if f.field else f.message
         if f.fix:

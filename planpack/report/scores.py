@@ -23,6 +23,8 @@ def as_text(run: CheckRun) -> str:
             continue
         lines.append(f"{report.slug}: {health.score}/100 {health.grade} ({health.label})  "
                      f"{report.file}")
+        if report.snapshot_fetched_at is None:
+            lines.append("  no Salesforce data")
         for c in health.components:
             lines.append(f"  {c.name:<14}{_points(c.score):>5}/100  weight {_points(c.weight)}")
         for d in health.deductions:
@@ -60,6 +62,8 @@ def plan_json(report: PlanReport) -> dict[str, Any]:
         } if health else {},
         "deductions": [d.as_dict() for d in health.deductions] if health else [],
         "errors": [f.as_dict() for f in report.errors] if health is None else [],
+        # When the Salesforce data behind the score was fetched; null: none was used.
+        "salesforce_fetched_at": report.snapshot_fetched_at,
     }
 
 

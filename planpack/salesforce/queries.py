@@ -1,0 +1,107 @@
+"""The SOQL planpack sends: one query per object per batch of accounts, never per account.
+
+Every value goes through simple-salesforce's format_soql, and every Id is
+checked for shape first, so nothing from a plan or a response can change a
+query's meaning. IN lists are cut to a character budget that keeps the
+request URL well under Salesforce's limit (about 16 KB, URL-encoded).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+IN_LIST_BUDGET = 8000  # characters of quoted Ids per query; ~11 KB once URL-encoded
+AGGREGATE_ROWS = 1900  # GROUP BY results cannot page: stay under Salesforce's 2,000
+_ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
+
+ACCOUNT_FIELDS = ("Id, Name, ParentId, OwnerId, Industry, Type, Website, BillingCountry, "
+                  "AnnualRevenue, NumberOfEmployees, LastActivityDate, SystemModstamp")
+CONTACT_FIELDS = ("Id, AccountId, Name, FirstName, LastName, Title, Department, Email, "
+                  "OwnerId, LastActivityDate, SystemModstamp")
+ROLE_FIELDS = ("Id, ContactId, Contact.Name, Contact.Title, Contact.Email, Contact.AccountId, "
+               "Role, IsPrimary")
+OPPORTUNITY_FIELDS = ("Id, AccountId, Name, Amount, StageName, CloseDate, Probability, "
+                      "IsClosed, IsWon, OwnerId, LastActivityDate, SystemModstamp, "
+                      f"(SELECT {ROLE_FIELDS} FROM OpportunityContactRoles)")
+USER_FIELDS = "Id, Name, Email, Title, IsActive"
+
+
+def checked_ids(ids: Sequence[str]) -> list[str]:
+    """The Ids, each verified to be shaped like a Salesforce Id, sorted and unique."""
+    for value in ids:
+        if not _ID.fullmatch(value):
+            raise ValueError(f"not a Salesforce Id: {value!r}")
+    return sorted(set(ids))
+
+
+def batches(ids: Sequence[str], budget: int = IN_LIST_BUDGET) -> Iterator[list[str]]:
+    """Ids in batches whose quoted IN list stays within `budget` characters."""
+    batch: list[str] = []
+    used = 0
+    for value in checked_ids(ids):
+        cost = len(value) + 3  # 'Id',
+        if batch and used + cost > budget:
+            yield batch
+            batch, used = [], 0
+        batch.append(value)
+        used += cost
+    if batch:
+        yield batch
+
+
+def by_rows(ids: Sequence[str], rows: dict[str, int], limit: int = AGGREGATE_ROWS
+            ) -> Iterator[list[str]]:
+    """Ids in batches whose expected aggregate rows (`rows[id]`, plus one) stay under `limit`."""
+    for batch in batches(ids):
+        part: list[str] = []
+        used = 0
+        for value in batch:
+            cost = rows.get(value, 0) + 1
+            if part and used + cost > limit:
+                yield part
+                part, used = [], 0
+            part.append(value)
+            used += cost
+        if part:
+            yield part
+
+
+def _soql(template: str, **values: object) -> str:
+    from simple_salesforce.format import format_soql
+
+    return format_soql(template, **values)
+
+
+def accounts(ids: list[str]) -> str:
+    return _soql(f"SELECT {ACCOUNT_FIELDS} FROM Account WHERE Id IN {{ids}}", ids=ids)
+
+
+def child_accounts(ids: list[str]) -> str:
+    return _soql(f"SELECT {ACCOUNT_FIELDS} FROM Account WHERE ParentId IN {{ids}}", ids=ids)
+
+
+def contacts(ids: list[str]) -> str:
+    return _soql(f"SELECT {CONTACT_FIELDS} FROM Contact WHERE AccountId IN {{ids}}", ids=ids)
+
+
+def opportunities(ids: list[str]) -> str:
+    return _soql(f"SELECT {OPPORTUNITY_FIELDS} FROM Opportunity WHERE AccountId IN {{ids}}",
+                 ids=ids)
+
+
+def activity(kind: str, ids: list[str], since: date, until: date) -> str:
+    """Tasks or Events in the window, summarised per account and person: one row each."""
+    if kind not in ("Task", "Event"):
+        raise ValueError(kind)
+    return _soql(
+        "SELECT AccountId, WhoId, MAX(ActivityDate) last, COUNT(Id) total "
+        f"FROM {kind} WHERE AccountId IN {{ids}} AND ActivityDate >= {{since}} "
+        "AND ActivityDate <= {until} GROUP BY AccountId, WhoId",
+        ids=ids, since=since, until=until,
+    )
+
+
+def users(ids: list[str]) -> str:
+    return _soql(f"SELECT {USER_FIELDS} FROM User WHERE Id IN {{ids}}", ids=ids)
