@@ -21,7 +21,7 @@ def test_first_screen_shows_the_two_setup_commands() -> None:
 
 
 def test_every_rule_is_in_the_rules_table_with_its_severity() -> None:
-    table = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (error|warning|score) \|", README, re.M))
+    table = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (error|warning|info|score) \|", README, re.M))
     expected = {
         rule.id: rule.severity.value if rule.severity else "score" for rule in RULES.values()
     }
