@@ -38,8 +38,10 @@ def as_text(result: PullResult) -> str:
     if result.error is not None:
         lines.append(f"Error: {result.error.message}")
     if result.not_refreshed:
+        shown = [f"{a} ({', '.join(result.plans[a])})" for a in result.not_refreshed[:5]]
+        more = len(result.not_refreshed) - len(shown)
         lines.append(
-            f"Not refreshed, their earlier snapshots kept ({len(result.not_refreshed)}): "
-            + ", ".join(f"{a} ({', '.join(result.plans[a])})" for a in result.not_refreshed)
+            f"Not refreshed ({_n(len(result.not_refreshed), 'account')}; earlier snapshots "
+            "kept): " + ", ".join(shown) + (f" and {more} more" if more else "")
         )
     return "\n".join(lines) + "\n"

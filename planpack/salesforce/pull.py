@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from planpack.discovery import plan_files
+from planpack.discovery import plan_files, shown_path
 from planpack.findings import Finding
 from planpack.loader.plans import load_plan
 from planpack.loader.program import ProgramConfig
@@ -60,7 +60,7 @@ def pull(
 ) -> PullResult:
     """Pull every account the plans under `paths` name; see the module docstring."""
     result = PullResult(snapshot_dir=config.path(config.program.salesforce.snapshot_dir))
-    _gather(paths or [config.path(config.program.plans_dir)], result)
+    _gather(paths or [shown_path(config.path(config.program.plans_dir))], result)
     credentials = from_environment(env)  # before any work: exit 2 when missing
     if not result.plans:
         return result
@@ -184,7 +184,7 @@ def _activity(
                 entry = rows.setdefault((row["AccountId"], row.get("WhoId")), {
                     "WhoId": row.get("WhoId"), "tasks": 0, "events": 0, "last": None})
                 entry[key] += int(row.get("total") or 0)
-                last = row.get("last")
+                last = row.get("lastDate")
                 if last and (entry["last"] is None or last > entry["last"]):
                     entry["last"] = last
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)

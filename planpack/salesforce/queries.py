@@ -36,8 +36,9 @@ def checked_ids(ids: Sequence[str]) -> list[str]:
     return sorted(set(ids))
 
 
-def batches(ids: Sequence[str], budget: int = IN_LIST_BUDGET) -> Iterator[list[str]]:
+def batches(ids: Sequence[str], budget: int | None = None) -> Iterator[list[str]]:
     """Ids in batches whose quoted IN list stays within `budget` characters."""
+    budget = budget or IN_LIST_BUDGET
     batch: list[str] = []
     used = 0
     for value in checked_ids(ids):
@@ -51,9 +52,10 @@ def batches(ids: Sequence[str], budget: int = IN_LIST_BUDGET) -> Iterator[list[s
         yield batch
 
 
-def by_rows(ids: Sequence[str], rows: dict[str, int], limit: int = AGGREGATE_ROWS
+def by_rows(ids: Sequence[str], rows: dict[str, int], limit: int | None = None
             ) -> Iterator[list[str]]:
     """Ids in batches whose expected aggregate rows (`rows[id]`, plus one) stay under `limit`."""
+    limit = limit or AGGREGATE_ROWS
     for batch in batches(ids):
         part: list[str] = []
         used = 0
@@ -68,10 +70,11 @@ def by_rows(ids: Sequence[str], rows: dict[str, int], limit: int = AGGREGATE_ROW
             yield part
 
 
-def _soql(template: str, **values: object) -> str:
+def _soql(template: str, ids: list[str], **values: object) -> str:
+    """`template` with its values quoted by simple-salesforce; the Ids checked first."""
     from simple_salesforce.format import format_soql
 
-    return format_soql(template, **values)
+    return format_soql(template, ids=checked_ids(ids), **values)
 
 
 def accounts(ids: list[str]) -> str:
@@ -96,7 +99,7 @@ def activity(kind: str, ids: list[str], since: date, until: date) -> str:
     if kind not in ("Task", "Event"):
         raise ValueError(kind)
     return _soql(
-        "SELECT AccountId, WhoId, MAX(ActivityDate) last, COUNT(Id) total "
+        "SELECT AccountId, WhoId, MAX(ActivityDate) lastDate, COUNT(Id) total "
         f"FROM {kind} WHERE AccountId IN {{ids}} AND ActivityDate >= {{since}} "
         "AND ActivityDate <= {until} GROUP BY AccountId, WhoId",
         ids=ids, since=since, until=until,
