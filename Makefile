@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # green, amber and red plans whatever day it is run.
 DEMO_AS_OF ?= 2026-12-01
 
-.PHONY: demo test lint check schema bench clean
+.PHONY: demo test lint check schema snapshots bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,9 +35,15 @@ check: lint test
 schema: $(STAMP)
 	$(BIN)/planpack schema > plan.schema.json
 
+# Regenerate the sample plans' Salesforce snapshots: a real pull from the stand-in
+# org in tests/support/sample_org.py, as of the demo date.
+snapshots: $(STAMP)
+	$(BIN)/python tests/support/sample_org.py
+
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/pull.py
 
 clean:
 	rm -rf $(VENV) output .pytest_cache .mypy_cache .ruff_cache

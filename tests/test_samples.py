@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from conftest import AS_OF, ROOT
@@ -44,3 +46,17 @@ def test_samples_cover_every_grade_tier_and_two_managers(run: CheckRun) -> None:
 def test_one_sample_has_a_large_relationship_map() -> None:
     sizes = [len(p.plan.stakeholders) for p in map(load_plan, PLANS.glob("*.yaml")) if p.plan]
     assert max(sizes) >= 30
+
+
+def test_committed_snapshots_are_what_make_snapshots_pulls(tmp_path: Path) -> None:
+    from support.sample_org import make_snapshots
+
+    shutil.copy(ROOT / "planpack.yaml", tmp_path / "planpack.yaml")
+    make_snapshots(tmp_path, PLANS)
+    made = {p.name: p.read_bytes() for p in (tmp_path / ".planpack" / "snapshots").iterdir()}
+    committed = {p.name: p.read_bytes() for p in (ROOT / ".planpack" / "snapshots").iterdir()}
+    assert made == committed, "the sample snapshots are stale: run `make snapshots`"
+
+
+def test_every_sample_has_salesforce_data(run: CheckRun) -> None:
+    assert all(r.snapshot_fetched_at == "2026-12-01T06:00:00Z" for r in run.reports)
