@@ -9,7 +9,7 @@ request URL well under Salesforce's limit (about 16 KB, URL-encoded).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 
 IN_LIST_BUDGET = 8000  # characters of quoted Ids per query; ~11 KB once URL-encoded
@@ -36,38 +36,30 @@ def checked_ids(ids: Sequence[str]) -> list[str]:
     return sorted(set(ids))
 
 
-def batches(ids: Sequence[str], budget: int | None = None) -> Iterator[list[str]]:
-    """Ids in batches whose quoted IN list stays within `budget` characters."""
-    budget = budget or IN_LIST_BUDGET
-    batch: list[str] = []
+def _pack(items: Iterable[str], cost: Callable[[str], int], limit: int) -> Iterator[list[str]]:
+    """Items in order, in consecutive groups whose total cost stays within `limit`."""
+    group: list[str] = []
     used = 0
-    for value in checked_ids(ids):
-        cost = len(value) + 3  # 'Id',
-        if batch and used + cost > budget:
-            yield batch
-            batch, used = [], 0
-        batch.append(value)
-        used += cost
-    if batch:
-        yield batch
+    for item in items:
+        if group and used + cost(item) > limit:
+            yield group
+            group, used = [], 0
+        group.append(item)
+        used += cost(item)
+    if group:
+        yield group
+
+
+def batches(ids: Sequence[str], budget: int | None = None) -> Iterator[list[str]]:
+    """Ids in batches whose quoted IN list ('Id',) stays within `budget` characters."""
+    return _pack(checked_ids(ids), lambda value: len(value) + 3, budget or IN_LIST_BUDGET)
 
 
 def by_rows(ids: Sequence[str], rows: dict[str, int], limit: int | None = None
             ) -> Iterator[list[str]]:
     """Ids in batches whose expected aggregate rows (`rows[id]`, plus one) stay under `limit`."""
-    limit = limit or AGGREGATE_ROWS
     for batch in batches(ids):
-        part: list[str] = []
-        used = 0
-        for value in batch:
-            cost = rows.get(value, 0) + 1
-            if part and used + cost > limit:
-                yield part
-                part, used = [], 0
-            part.append(value)
-            used += cost
-        if part:
-            yield part
+        yield from _pack(batch, lambda value: rows.get(value, 0) + 1, limit or AGGREGATE_ROWS)
 
 
 def _soql(template: str, ids: list[str], **values: object) -> str:
