@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from planpack.discovery import plan_files, shown_path
 from planpack.enrich import enrich_from
@@ -42,6 +43,7 @@ class PlanReport:
     tier: int | None = None
     owner_mark: tuple[int, int] = (1, 1)
     snapshot_fetched_at: str | None = None  # None: no Salesforce data
+    data: Any = field(default=None, repr=False)  # the plan as YAML data, when it read as one
 
     @property
     def errors(self) -> list[Finding]:
@@ -84,13 +86,20 @@ class CheckOptions:
     snapshots: Path | None  # the Salesforce snapshot folder
     with_health: bool = False
     dates: dict[Path, date] = field(default_factory=dict)  # last commit per file
+    keep_data: bool = False  # keep each plan's YAML data in its report (for diffs)
 
 
-def check_file(path: Path, shown: str, options: CheckOptions) -> PlanReport:
-    """Load, enrich, validate (and score) one plan: the stages in order."""
+def check_file(
+    path: Path, shown: str, options: CheckOptions, content: bytes | None = None
+) -> PlanReport:
+    """Load, enrich, validate (and score) one plan: the stages in order.
+
+    `content` is the file's text when it is not read from disk (a version from git).
+    """
     ctx = options.ctx
-    loaded = load_plan(path, shown)
-    report = PlanReport(shown, loaded.slug, list(loaded.findings))
+    loaded = load_plan(path, shown, content)
+    report = PlanReport(shown, loaded.slug, list(loaded.findings),
+                        data=loaded.data if options.keep_data else None)
     plan = loaded.plan
     if plan is None:
         return report
@@ -108,8 +117,31 @@ def check_file(path: Path, shown: str, options: CheckOptions) -> PlanReport:
     return report
 
 
-def _check_chunk(chunk: list[tuple[Path, str]], options: CheckOptions) -> list[PlanReport]:
-    return [check_file(path, shown, options) for path, shown in chunk]
+# A plan to check: its path, its name in messages, and its content when not on disk.
+Work = tuple[Path, str, bytes | None]
+
+
+def _check_chunk(chunk: list[Work], options: CheckOptions) -> list[PlanReport]:
+    return [check_file(path, shown, options, content) for path, shown, content in chunk]
+
+
+def check_many(work: list[Work], options: CheckOptions, jobs: int | None = None
+               ) -> list[PlanReport]:
+    """Reports for every item of `work`, in its order, on several processes when it pays."""
+    jobs = jobs or default_jobs()
+    if jobs > 1 and len(work) >= PARALLEL_FROM:
+        chunks = [work[i::jobs] for i in range(jobs)]
+        context = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        )
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            parts = list(pool.map(_check_chunk, chunks, [options] * jobs))
+        # chunk i holds items i, i + jobs, ...: interleave them back into order.
+        reports: list[PlanReport] = [None] * len(work)  # type: ignore[list-item]
+        for i, part in enumerate(parts):
+            reports[i::jobs] = part
+        return reports
+    return _check_chunk(work, options)
 
 
 def default_jobs() -> int:
@@ -139,20 +171,7 @@ def check_plans(
         with_health,
         last_commit_dates(files, until=as_of) if with_health else {},
     )
-    work = [(path, str(path)) for path in files]
-    jobs = jobs or default_jobs()
-    if jobs > 1 and len(work) >= PARALLEL_FROM:
-        chunks = [work[i::jobs] for i in range(jobs)]
-        context = multiprocessing.get_context(
-            "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        )
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            parts = pool.map(_check_chunk, chunks, [options] * jobs)
-            reports = [report for part in parts for report in part]
-    else:
-        reports = _check_chunk(work, options)
-    order = {shown: i for i, (_, shown) in enumerate(work)}
-    reports.sort(key=lambda r: order[r.file])
+    reports = check_many([(path, str(path), None) for path in files], options, jobs)
     _portfolio(reports, ctx)
     for report in reports:
         report.findings.sort(key=Finding.sort_key)

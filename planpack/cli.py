@@ -178,6 +178,48 @@ def pull(paths: tuple[Path, ...], config_file: Path | None) -> None:
 
 
 @cli.command()
+@click.argument("args", nargs=-1, metavar="[BASE [HEAD]] [PATH...]")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True,
+              help="text for a terminal, markdown for a pull-request comment, json for tools.")
+@click.option("--since-review", is_flag=True,
+              help="Compare each plan with its version at its last review (or check-in).")
+@_as_of_option
+@_config_option
+def diff(args: tuple[str, ...], fmt: str, since_review: bool, as_of: datetime | None,
+         config_file: Path | None) -> None:
+    """Compare plans as plans between two versions, and how their health moved.
+
+    BASE defaults to where HEAD forked from the default branch (a pull request's
+    base); HEAD to the working tree. Arguments that name files or folders are
+    PATHs; the others are revisions.
+    """
+    from planpack.errors import PlanpackError
+    from planpack.history.diff import diff_plans
+    from planpack.history.diff import since_review as run_since_review
+    from planpack.report.diff import FORMATS
+
+    revisions = [a for a in args if not Path(a).exists()]
+    paths = [Path(a) for a in args if Path(a).exists()]
+    if len(revisions) > 2:
+        raise click.UsageError(f"{revisions[2]!r} is neither a file nor a third revision")
+    if since_review and revisions:
+        raise click.UsageError("--since-review compares with each plan's last review; "
+                               "it takes no revisions")
+    config = _program(config_file, "text")
+    try:
+        if since_review:
+            run = run_since_review(paths, config, _day(as_of))
+        else:
+            base = revisions[0] if revisions else None
+            head = revisions[1] if len(revisions) > 1 else None
+            run = diff_plans(paths, config, base, head, _day(as_of))
+    except PlanpackError as error:
+        _fail(error)
+    click.echo(FORMATS[fmt](run), nl=False)
+
+
+@cli.command()
 def schema() -> None:
     """Print the plan format as a JSON Schema (draft-07) for editors.
 

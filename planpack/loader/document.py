@@ -18,6 +18,7 @@ from planpack.loader.yaml_reader import (
     InputError,
     Mark,
     SourceMap,
+    check_size,
     decode,
     parse,
     read_bytes,
@@ -36,7 +37,16 @@ def read_mapping(path: Path, file: str, what: str) -> tuple[Document | None, lis
     `what` names the file's kind in messages ("a plan", "planpack.yaml").
     """
     try:
-        document = parse(decode(read_bytes(path)))
+        raw = read_bytes(path)
+    except InputError as exc:
+        return None, [error(file, exc.mark, exc.rule, (), exc.message, exc.fix)]
+    return mapping_from_bytes(raw, file, what)
+
+
+def mapping_from_bytes(raw: bytes, file: str, what: str) -> tuple[Document | None, list[Finding]]:
+    """As read_mapping, for content that is not a file on disk (a version from git)."""
+    try:
+        document = parse(decode(check_size(raw)))
     except InputError as exc:
         return None, [error(file, exc.mark, exc.rule, (), exc.message, exc.fix)]
     findings = [error(file, p.mark, p.rule, p.loc, p.message, p.fix) for p in document.problems]

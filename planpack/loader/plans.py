@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from planpack.findings import Finding
-from planpack.loader.document import read_mapping, validate_model
+from planpack.loader.document import mapping_from_bytes, read_mapping, validate_model
 from planpack.loader.yaml_reader import SourceMap
 from planpack.models.plan import Plan
 
@@ -23,15 +24,21 @@ class LoadedPlan:
     plan: Plan | None
     source: SourceMap
     findings: list[Finding] = field(default_factory=list)
+    data: Any = None  # the file as YAML data, when it could be read as a mapping
 
 
 def slug_of(path: Path) -> str:
     return path.name.removesuffix(".yaml").removesuffix(".yml")
 
 
-def load_plan(path: Path, file: str | None = None) -> LoadedPlan:
+def load_plan(path: Path, file: str | None = None, content: bytes | None = None) -> LoadedPlan:
+    """The plan at `path` (shown as `file` in messages); `content`, when given, is what
+    the file holds, for versions that are not on disk (from git)."""
     shown = file if file is not None else str(path)
-    document, findings = read_mapping(path, shown, WHAT)
+    if content is None:
+        document, findings = read_mapping(path, shown, WHAT)
+    else:
+        document, findings = mapping_from_bytes(content, shown, WHAT)
     if document is None:
         return LoadedPlan(
             path, shown, slug_of(path), None, SourceMap(None),
@@ -40,5 +47,5 @@ def load_plan(path: Path, file: str | None = None) -> LoadedPlan:
     plan, schema_findings = validate_model(Plan, document.data, document.source, shown)
     return LoadedPlan(
         path, shown, slug_of(path), plan, document.source,
-        sorted(findings + schema_findings, key=Finding.sort_key),
+        sorted(findings + schema_findings, key=Finding.sort_key), document.data,
     )

@@ -219,6 +219,11 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(
             "file-unreadable", f"cannot be read: {exc.strerror or exc}", Mark(1, 1)
         ) from None
+    return check_size(raw)
+
+
+def check_size(raw: bytes) -> bytes:
+    """`raw`, unless it is over the size cap."""
     if len(raw) > MAX_BYTES:
         raise InputError(
             "file-too-large",
