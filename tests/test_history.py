@@ -434,3 +434,24 @@ def test_activity_figures(repo: Git) -> None:
 def test_history_errors_are_history_errors(tmp_path: Path) -> None:
     with pytest.raises(HistoryError):
         updates_per_month([tmp_path / "x.yaml"], date(2026, 1, 1), date(2026, 2, 1))
+
+
+def test_no_default_branch_to_compare_with(repo: Git) -> None:
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("acme", COMPLETE_TIER1)
+    repo.commit("one", "2026-10-01T12:00:00Z")
+    result = CliRunner().invoke(cli, ["diff"])
+    assert result.exit_code == 2
+    assert result.output == ("Error: no default branch to compare with (no origin/HEAD, main "
+                             "or master); name the base: planpack diff BASE\n")
+
+
+def test_a_path_outside_the_repository(repo: Git, tmp_path_factory: pytest.TempPathFactory
+                                       ) -> None:
+    repo.write("acme", COMPLETE_TIER1)
+    first = repo.commit("one", "2026-10-01T12:00:00Z")
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    result = CliRunner().invoke(cli, ["diff", first, str(elsewhere)])
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {elsewhere} is outside the git repository "
+                             f"{repo.root.resolve()}\n")
