@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from planpack.discovery import plan_files, shown_path
-from planpack.enrich import enrich_from
+from planpack.enrich import Enriched, enrich_from
 from planpack.findings import Finding, Problem, Severity, format_loc
 from planpack.gitdates import last_commit_dates
 from planpack.governance import CheckContext, check_plan
@@ -44,6 +44,7 @@ class PlanReport:
     owner_mark: tuple[int, int] = (1, 1)
     snapshot_fetched_at: str | None = None  # None: no Salesforce data
     data: Any = field(default=None, repr=False)  # the plan as YAML data, when it read as one
+    view: Enriched | None = field(default=None, repr=False)  # the enriched plan, if kept
 
     @property
     def errors(self) -> list[Finding]:
@@ -87,6 +88,7 @@ class CheckOptions:
     with_health: bool = False
     dates: dict[Path, date] = field(default_factory=dict)  # last commit per file
     keep_data: bool = False  # keep each plan's YAML data in its report (for diffs)
+    keep_view: bool = False  # keep the enriched plan in the report (for renderers)
 
 
 def check_file(
@@ -110,6 +112,8 @@ def check_file(
     view, gaps = enrich_from(plan, options.snapshots, ctx)
     if view.snapshot is not None:
         report.snapshot_fetched_at = view.snapshot.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if options.keep_view:
+        report.view = view
     problems = [*check_plan(view.plan, ctx), *gaps]
     report.findings += [locate(loaded, problem) for problem in problems]
     if options.with_health:

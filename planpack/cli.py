@@ -220,6 +220,37 @@ def diff(args: tuple[str, ...], fmt: str, since_review: bool, as_of: datetime | 
 
 
 @cli.command()
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["pdf"]), default="pdf", show_default=True,
+              help="The packet's format.")
+@click.option("--kind", type=click.Choice(["qbr", "checkin"]), default="qbr",
+              show_default=True, help="The deep quarterly packet, or the light check-in.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Where to write (default: the programme's output_dir).")
+@_as_of_option
+@_config_option
+def render(plan: Path, fmt: str, kind: str, out_dir: Path | None, as_of: datetime | None,
+           config_file: Path | None) -> None:
+    """Render one plan's review packet.
+
+    Writes OUT/<plan>-<kind>.pdf atomically: a failed render leaves the last good
+    packet. Exit code 1 when the plan is invalid or the render failed.
+    """
+    from planpack.errors import PlanpackError
+    from planpack.render import render_plan
+
+    config = _program(config_file, "text")
+    try:
+        rendered = render_plan(plan, config, _day(as_of), kind=kind, out=out_dir)
+    except PlanpackError as error:
+        _fail(error)
+    for url in rendered.refused:
+        click.echo(f"warning: a template tried to load {url}; only template files may be "
+                   "read", err=True)
+    click.echo(f"Wrote {rendered.path}")
+
+
+@cli.command()
 def schema() -> None:
     """Print the plan format as a JSON Schema (draft-07) for editors.
 

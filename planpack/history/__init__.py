@@ -1,0 +1,1 @@
+"""History: plan versions from git, compared as plans."""

@@ -1,0 +1,130 @@
+"""Rendering: a plan's review packet, through the same stages as every command.
+
+render_plan() loads, enriches, validates and scores the plan (check_file), takes
+"what changed" from history, builds the Packet, lays it out with the templates,
+and only then writes, atomically: a failed render leaves the last good packet.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from planpack import __version__
+from planpack.check import CheckOptions, PlanReport, check_file
+from planpack.governance.context import CheckContext
+from planpack.history.compare import Change
+from planpack.loader.program import ProgramConfig
+from planpack.render.packet import Packet, build_packet
+from planpack.render.pdf import Renderer, RenderError
+from planpack.render.templates import environment, search_path
+
+KINDS = ("qbr", "checkin")
+
+
+@dataclass
+class Rendered:
+    path: Path
+    packet: Packet
+    refused: list[str]  # URLs a template tried to load and was refused
+    warnings: list[str]  # what WeasyPrint warned about
+
+
+def prepare(path: Path, config: ProgramConfig, as_of: date, kind: str = "qbr",
+            now: datetime | None = None) -> Packet:
+    """The packet for one plan file: every stage but layout and writing."""
+    if kind not in KINDS:
+        raise RenderError(f"unknown packet kind {kind!r}; expected qbr or checkin")
+    ctx = CheckContext(config.program, as_of, now)
+    options = CheckOptions(ctx, config.path(config.program.salesforce.snapshot_dir),
+                           with_health=True, keep_data=True, keep_view=True)
+    report = check_file(path, str(path), options)
+    if report.view is None:
+        first = report.errors[0] if report.errors else None
+        raise RenderError(
+            f"{path} is not a valid plan ({len(report.errors)} errors"
+            + (f"; first: line {first.line}: {first.message}" if first else "")
+            + "); run planpack validate"
+        )
+    changes, note = _changes(path, config, as_of, kind)
+    return build_packet(report.view, report.health, report.findings, config.program, as_of,
+                        kind=kind, slug=report.slug, changes=changes, changes_note=note,
+                        sources=_sources(path, report, as_of))
+
+
+def _changes(path: Path, config: ProgramConfig, as_of: date, kind: str
+             ) -> tuple[list[Change], str]:
+    from planpack.history.diff import since_review
+    from planpack.history.git import HistoryError
+
+    try:
+        run = since_review([path], config, as_of, kind="qbr" if kind == "qbr" else "checkin")
+    except HistoryError as error:
+        return [], f"no history: {error}"
+    (diff,) = run.plans
+    return list(diff.changes), diff.note or ""
+
+
+def _sources(path: Path, report: PlanReport, as_of: date) -> list[tuple[str, str]]:
+    from planpack.history.git import HistoryError, Repo
+    from planpack.history.versions import timelines
+
+    commit = "not in git"
+    try:
+        repo = Repo.find(path.parent)
+        relative = repo.relative(path)
+        touches = timelines(repo, [relative], [relative]).get(relative) or []
+        dirty = repo.git("status", "--porcelain", "--", relative).stdout.strip()
+        if touches:
+            commit = touches[0].commit[:12] + (" (with uncommitted changes)" if dirty else "")
+        elif dirty:
+            commit = "not committed yet"
+    except HistoryError:
+        pass
+    snapshot = (report.snapshot_fetched_at.replace("T", " ").replace("Z", " UTC")
+                if report.snapshot_fetched_at else "no Salesforce data")
+    return [("Plan file", report.file), ("Git commit", commit),
+            ("Salesforce snapshot", snapshot), ("Judged as of", as_of.isoformat()),
+            ("planpack", __version__)]
+
+
+def render_html(packet: Packet, config: ProgramConfig) -> str:
+    env = environment(config.path(config.program.templates_dir))
+    return env.get_template(f"{packet.kind}.html.j2").render(packet=packet)
+
+
+def render_plan(path: Path, config: ProgramConfig, as_of: date, *, kind: str = "qbr",
+                out: Path | None = None, now: datetime | None = None,
+                renderer: Renderer | None = None) -> Rendered:
+    """Render one plan's packet to `<out>/<slug>-<kind>.pdf`; returns where."""
+    packet = prepare(path, config, as_of, kind, now)
+    renderer = renderer or Renderer(search_path(config.path(config.program.templates_dir)))
+    html = render_html(packet, config)
+    try:
+        pdf = renderer.pdf(html)
+    except RenderError:
+        raise
+    except Exception as exc:  # WeasyPrint raises many kinds; none may leave a file behind
+        raise RenderError(f"{path}: the PDF could not be made: {type(exc).__name__}: {exc}"
+                          ) from exc
+    target = (out or config.path(config.program.output_dir)) / f"{packet.slug}-{kind}.pdf"
+    write_atomically(target, pdf)
+    return Rendered(target, packet, list(renderer.refused), list(renderer.warnings))
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Replace `path` in one step; a failure leaves the previous file (or none)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

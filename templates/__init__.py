@@ -1,0 +1,1 @@
+"""planpack's default packet templates; this folder is installed as planpack.templates."""
