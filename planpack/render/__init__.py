@@ -15,6 +15,7 @@ from pathlib import Path
 
 from planpack import __version__
 from planpack.check import CheckOptions, PlanReport, check_file
+from planpack.discovery import shown_path
 from planpack.governance.context import CheckContext
 from planpack.history.compare import Change
 from planpack.loader.program import ProgramConfig
@@ -41,11 +42,12 @@ def prepare(path: Path, config: ProgramConfig, as_of: date, kind: str = "qbr",
     ctx = CheckContext(config.program, as_of, now)
     options = CheckOptions(ctx, config.path(config.program.salesforce.snapshot_dir),
                            with_health=True, keep_data=True, keep_view=True)
-    report = check_file(path, str(path), options)
+    shown = str(shown_path(path))
+    report = check_file(path, shown, options)
     if report.view is None:
         first = report.errors[0] if report.errors else None
         raise RenderError(
-            f"{path} is not a valid plan ({len(report.errors)} errors"
+            f"{shown} is not a valid plan ({len(report.errors)} errors"
             + (f"; first: line {first.line}: {first.message}" if first else "")
             + "); run planpack validate"
         )
@@ -92,8 +94,19 @@ def _sources(path: Path, report: PlanReport, as_of: date) -> list[tuple[str, str
 
 
 def render_html(packet: Packet, config: ProgramConfig) -> str:
+    """The packet laid out by the templates; a template error is a RenderError naming it."""
+    from jinja2 import TemplateError, TemplateSyntaxError
+
     env = environment(config.path(config.program.templates_dir))
-    return env.get_template(f"{packet.kind}.html.j2").render(packet=packet)
+    name = f"{packet.kind}.html.j2"
+    try:
+        return env.get_template(name).render(packet=packet)
+    except TemplateSyntaxError as exc:
+        raise RenderError(f"template {exc.filename or exc.name or name}, line {exc.lineno}: "
+                          f"{exc.message}") from None
+    except TemplateError as exc:
+        raise RenderError(f"template {name} (or one it includes) failed: {exc.message}"
+                          ) from None
 
 
 def render_plan(path: Path, config: ProgramConfig, as_of: date, *, kind: str = "qbr",
@@ -108,8 +121,8 @@ def render_plan(path: Path, config: ProgramConfig, as_of: date, *, kind: str = "
     except RenderError:
         raise
     except Exception as exc:  # WeasyPrint raises many kinds; none may leave a file behind
-        raise RenderError(f"{path}: the PDF could not be made: {type(exc).__name__}: {exc}"
-                          ) from exc
+        raise RenderError(f"{shown_path(path)}: the PDF could not be made: "
+                          f"{type(exc).__name__}: {exc}") from exc
     target = (out or config.path(config.program.output_dir)) / f"{packet.slug}-{kind}.pdf"
     write_atomically(target, pdf)
     return Rendered(target, packet, list(renderer.refused), list(renderer.warnings))
