@@ -36,6 +36,8 @@ class PlanDiff:
     after: PlanReport | None
     changes: list[Change] = field(default_factory=list)
     note: str | None = None  # why a side is missing or could not be compared in full
+    last_commit: str | None = None  # since-review: the newest commit of the plan's file
+    uncommitted: bool = False  # since-review: the file differs from that commit
 
     @property
     def now_failing(self) -> bool:
@@ -147,17 +149,20 @@ def _plan_diff(repo: Repo, entry: Entry, old: PlanReport | None, new: PlanReport
 
 
 def since_review(paths: list[Path], config: ProgramConfig, as_of: date,
-                 now: datetime | None = None, kind: str = "any") -> DiffRun:
+                 now: datetime | None = None, kind: str = "any",
+                 checked: dict[Path, PlanReport] | None = None) -> DiffRun:
     """Each plan against the version in force at the end of its last review day.
 
     `kind`: "qbr" uses cadence.last_review; "checkin" and "any" the later of
-    last_review and last_checkin.
+    last_review and last_checkin. `checked` holds reports already made for the
+    current files (with their data kept), which are then not checked again.
     """
     repo = Repo.find(Path.cwd())
     specs = _pathspecs(repo, paths, config)
     files = plan_files(paths or [shown_path(config.path(config.program.plans_dir))])
     options = _context(config, as_of, now)
-    current = [check_file(path, str(path), options) for path in files]
+    checked = checked or {}
+    current = [checked.get(path) or check_file(path, str(path), options) for path in files]
     relative = [repo.relative(path) for path in files]
     history = timelines(repo, relative, specs)
     run = DiffRun("the last review of each plan", "the working tree")
@@ -170,10 +175,16 @@ def since_review(paths: list[Path], config: ProgramConfig, as_of: date,
         cutoff = int(datetime.combine(reviewed, time(23, 59, 59), tzinfo=UTC).timestamp())
         touch = in_force(history[rel], cutoff)
         wanted[rel] = (reviewed, touch.commit, touch.path) if touch else (reviewed, "", "")
-    blobs = repo.contents((w[1], w[2]) for w in wanted.values() if w and w[1])
-    for rel, report in zip(relative, current, strict=True):
+    latest = {rel: history[rel][0] for rel in relative if history[rel]}
+    blobs = repo.contents([*((w[1], w[2]) for w in wanted.values() if w and w[1]),
+                           *((t.commit, t.path) for t in latest.values())])
+    for path, rel, report in zip(files, relative, current, strict=True):
         target = wanted[rel]
         diff = PlanDiff(report.slug, "modified", None, report.file, None, report)
+        if rel in latest:
+            diff.last_commit = latest[rel].commit
+            diff.uncommitted = blobs.get((latest[rel].commit, latest[rel].path)) != \
+                path.read_bytes()
         if target is None:
             diff.note = "no review is recorded in cadence; nothing to compare with"
             run.plans.append(diff)

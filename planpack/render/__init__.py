@@ -17,7 +17,8 @@ from planpack import __version__
 from planpack.check import CheckOptions, PlanReport, check_file
 from planpack.discovery import shown_path
 from planpack.governance.context import CheckContext
-from planpack.history.compare import Change
+from planpack.history.diff import PlanDiff, since_review
+from planpack.history.git import HistoryError
 from planpack.loader.program import ProgramConfig
 from planpack.render.packet import Packet, build_packet
 from planpack.render.pdf import Renderer, RenderError
@@ -51,41 +52,35 @@ def prepare(path: Path, config: ProgramConfig, as_of: date, kind: str = "qbr",
             + (f"; first: line {first.line}: {first.message}" if first else "")
             + "); run planpack validate"
         )
-    changes, note = _changes(path, config, as_of, kind)
+    history = _history(path, report, config, as_of, kind)
     return build_packet(report.view, report.health, report.findings, config.program, as_of,
-                        kind=kind, slug=report.slug, changes=changes, changes_note=note,
-                        sources=_sources(path, report, as_of))
+                        kind=kind, slug=report.slug,
+                        changes=list(history.changes) if history else [],
+                        changes_note=(history.note or "") if history else
+                        "no history: the plan is not in a git repository",
+                        sources=_sources(report, history, as_of))
 
 
-def _changes(path: Path, config: ProgramConfig, as_of: date, kind: str
-             ) -> tuple[list[Change], str]:
-    from planpack.history.diff import since_review
-    from planpack.history.git import HistoryError
-
+def _history(path: Path, report: PlanReport, config: ProgramConfig, as_of: date, kind: str
+             ) -> PlanDiff | None:
+    """What changed since the plan's last review (QBR, or any review for a check-in)."""
     try:
-        run = since_review([path], config, as_of, kind="qbr" if kind == "qbr" else "checkin")
-    except HistoryError as error:
-        return [], f"no history: {error}"
-    (diff,) = run.plans
-    return list(diff.changes), diff.note or ""
-
-
-def _sources(path: Path, report: PlanReport, as_of: date) -> list[tuple[str, str]]:
-    from planpack.history.git import HistoryError, Repo
-    from planpack.history.versions import timelines
-
-    commit = "not in git"
-    try:
-        repo = Repo.find(path.parent)
-        relative = repo.relative(path)
-        touches = timelines(repo, [relative], [relative]).get(relative) or []
-        dirty = repo.git("status", "--porcelain", "--", relative).stdout.strip()
-        if touches:
-            commit = touches[0].commit[:12] + (" (with uncommitted changes)" if dirty else "")
-        elif dirty:
-            commit = "not committed yet"
+        run = since_review([path], config, as_of, kind="qbr" if kind == "qbr" else "checkin",
+                           checked={path: report})
     except HistoryError:
-        pass
+        return None
+    return run.plans[0]
+
+
+def _sources(report: PlanReport, history: PlanDiff | None, as_of: date
+             ) -> list[tuple[str, str]]:
+    if history is None:
+        commit = "not in git"
+    elif history.last_commit is None:
+        commit = "not committed yet"
+    else:
+        commit = history.last_commit[:12] + (" (with uncommitted changes)"
+                                             if history.uncommitted else "")
     snapshot = (report.snapshot_fetched_at.replace("T", " ").replace("Z", " UTC")
                 if report.snapshot_fetched_at else "no Salesforce data")
     return [("Plan file", report.file), ("Git commit", commit),

@@ -8,6 +8,7 @@ template cannot reach into Python, and a missing field fails the render loudly.
 
 from __future__ import annotations
 
+import functools
 from importlib.resources import files
 from pathlib import Path
 
@@ -25,12 +26,29 @@ def builtin_dir() -> Path:
 
 def search_path(overrides: Path | None) -> list[Path]:
     """The template folders, the programme's first; what the PDF renderer may read."""
-    folders = [overrides.resolve()] if overrides is not None and overrides.is_dir() else []
+    # The override folder is searched even before it exists: a long-lived process
+    # (a build, a test run) sees the templates a team adds later.
+    folders = [overrides.resolve()] if overrides is not None else []
     builtin = builtin_dir().resolve()
     return folders if builtin in folders else [*folders, builtin]
 
 
 def environment(overrides: Path | None) -> ImmutableSandboxedEnvironment:
+    """An environment for these templates, reused while the override folder is unchanged,
+    so templates compile once per process and a template a team adds is still seen."""
+    return _environment(overrides, _signature(overrides))
+
+
+def _signature(folder: Path | None) -> tuple[tuple[str, int], ...]:
+    if folder is None or not folder.is_dir():
+        return ()
+    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in folder.rglob("*")
+                        if p.is_file()))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(overrides: Path | None, signature: tuple[tuple[str, int], ...]
+                 ) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(p)) for p in search_path(overrides)]),
         autoescape=True,
