@@ -20,7 +20,11 @@ demo: $(STAMP)
 	$(BIN)/planpack validate plans --as-of $(DEMO_AS_OF)
 	$(BIN)/planpack score plans --as-of $(DEMO_AS_OF)
 	$(BIN)/planpack score plans --as-of $(DEMO_AS_OF) --format json > output/health.json
-	@echo "Wrote output/health.json"
+	@for plan in plans/*.yaml; do \
+	  $(BIN)/planpack render $$plan --kind qbr --as-of $(DEMO_AS_OF) || exit 1; \
+	  $(BIN)/planpack render $$plan --kind checkin --as-of $(DEMO_AS_OF) || exit 1; \
+	done
+	@echo "Wrote output/health.json and the QBR and check-in packets in output/"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
