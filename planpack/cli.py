@@ -247,6 +247,8 @@ def render(plan: Path, fmt: str, kind: str, out_dir: Path | None, as_of: datetim
     for url in rendered.refused:
         click.echo(f"warning: a template tried to load {url}; only template files may be "
                    "read", err=True)
+    for message in rendered.warnings:
+        click.echo(f"warning: WeasyPrint: {message}", err=True)
     click.echo(f"Wrote {rendered.path}")
 
 

@@ -60,6 +60,18 @@ class Renderer:
         resolved = path.resolve()
         return any(resolved.is_relative_to(folder) for folder in self.folders)
 
+    def resolve(self, path: Path) -> Path | None:
+        """The file to serve for `path`: the same relative path in the first template
+        folder that has it (so a team's fonts/X.ttf overrides planpack's), or None."""
+        resolved = path.resolve()
+        for folder in self.folders:
+            if resolved.is_relative_to(folder):
+                relative = resolved.relative_to(folder)
+                for candidate in (f / relative for f in self.folders):
+                    if candidate.is_file():
+                        return candidate
+        return None
+
     def pdf(self, html: str) -> bytes:
         """The PDF of `html`: deterministic for the same HTML (its dates are in the HTML)."""
         from weasyprint import HTML
@@ -81,12 +93,13 @@ def _fetcher(renderer: Renderer) -> Any:
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             parsed = urlparse(url)
-            path = Path(unquote(parsed.path))
-            if parsed.scheme != "file" or parsed.netloc not in ("", "localhost") or \
-                    not renderer.allowed(path) or not path.is_file():
+            served = None
+            if parsed.scheme == "file" and parsed.netloc in ("", "localhost"):
+                served = renderer.resolve(Path(unquote(parsed.path)))
+            if served is None:
                 renderer.refused.append(url)
                 raise ValueError(f"planpack renders only template files; refused {url}")
-            return URLFetcherResponse(url, path.read_bytes())
+            return URLFetcherResponse(url, served.read_bytes())
 
     return TemplateFilesOnly(allowed_protocols=("file",))
 
