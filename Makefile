@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # green, amber and red plans whatever day it is run.
 DEMO_AS_OF ?= 2026-12-01
 
-.PHONY: demo test lint check schema snapshots bench clean
+.PHONY: demo test lint check schema snapshots golden bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,10 +44,17 @@ schema: $(STAMP)
 snapshots: $(STAMP)
 	$(BIN)/python tests/support/sample_org.py
 
+# Regenerate the packets' golden text (tests/golden/) after an intended change to the
+# templates, the charts or the sample plan; review the diff before committing it.
+golden: $(STAMP)
+	PLANPACK_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_pdf_packet.py -k golden
+
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/pull.py
+	$(BIN)/python bench/diff.py
+	$(BIN)/python bench/render_pdf.py
 
 clean:
 	rm -rf $(VENV) output .pytest_cache .mypy_cache .ruff_cache

@@ -11,11 +11,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from planpack.render.charts.gauge import gauge
+from planpack.render.charts.gauge import components, gauge
 from planpack.render.charts.orgchart import orgchart
 from planpack.render.charts.roadmap import roadmap
 
 CHARTS: dict[str, Callable[..., Markup]] = {
+    "components": components,
     "gauge": gauge,
     "orgchart": orgchart,
     "roadmap": roadmap,
