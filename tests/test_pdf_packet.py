@@ -259,3 +259,25 @@ def test_names_in_other_scripts_have_real_glyphs(tmp_path: Path,
                     rb"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]{4})>", to_unicode.get_object().get_data())}
     letters = {ord(c) for name in names.values() for c in name if c.isalpha()}
     assert letters <= covered
+
+
+def test_overdue_actions_are_marked_in_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    monkeypatch.chdir(ROOT)
+    config = load_program(ROOT / "planpack.yaml")
+    rendered = render_plan(Path("plans/cascadia-grocers.yaml"), config, AS_OF, out=tmp_path)
+    actions = " ".join(dict(sections(rendered))["Actions"].split())
+    overdue = [a for a in rendered.packet.actions if a.overdue_days]
+    assert len(overdue) == 3
+    for action in overdue:
+        assert f"{action.overdue_days} d overdue" in actions
+
+
+def test_long_tables_repeat_their_header(packets: dict[str, Rendered]) -> None:
+    # Alpine's 31 people fill more than a page: every page of the table has its header.
+    pages = [text for text in page_texts(packets["qbr"]) if "Matthias Keller" in text
+             or "Ursula Frick" in text]
+    table_pages = [text for text in pages if "Last contact" in text]
+    assert len(table_pages) >= 2
+    for text in table_pages:
+        assert "Name\nTitle\nRole" in text or "Name Title Role" in text.replace("\n", " ")
