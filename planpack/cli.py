@@ -236,6 +236,7 @@ def render(plan: Path, fmt: str, kind: str, out_dir: Path | None, as_of: datetim
     Writes OUT/<plan>-<kind>.pdf atomically: a failed render leaves the last good
     packet. Exit code 1 when the plan is invalid or the render failed.
     """
+    from planpack.discovery import shown_path
     from planpack.errors import PlanpackError
     from planpack.render import render_plan
 
@@ -249,7 +250,7 @@ def render(plan: Path, fmt: str, kind: str, out_dir: Path | None, as_of: datetim
                    "read", err=True)
     for message in rendered.warnings:
         click.echo(f"warning: WeasyPrint: {message}", err=True)
-    click.echo(f"Wrote {rendered.path}")
+    click.echo(f"Wrote {shown_path(rendered.path)}")
 
 
 @cli.command()

@@ -231,6 +231,10 @@ def build_packet(
                    and (c.note or "").startswith("+")}
     completed = {c.subject for c in change_list if c.section == "actions"
                  and c.kind == "completed"}
+    # The review this packet follows: the QBR for a QBR packet, any review for a check-in.
+    reviews = [d for d in (plan.cadence.last_review,
+                           None if kind == "qbr" else plan.cadence.last_checkin) if d]
+    since = max(reviews) if reviews else None
     return Packet(
         kind=kind,
         program=program.program,
@@ -274,13 +278,25 @@ def build_packet(
                          else "no Salesforce data"),
         parents=tuple(a.name or a.id for a in view.parents),
         sources=tuple(sources or ()),
-        done=tuple(a for a in actions if a.status == "done" and (
-            not change_list or any(a.title in s for s in completed))),
+        done=tuple(a for a, action in zip(actions, plan.actions, strict=True)
+                   if _done_since(a, action, since, completed)),
         slipped=tuple(a for a in actions if a.overdue_days or any(
             a.title in s for s in moved_later)),
         upcoming=tuple(a for a in actions if a.status in ("open", "in_progress")
                        and a.due and a.due >= as_of)[:5],
     )
+
+
+def _done_since(row: ActionRow, action: Action, since: date | None, completed: set[str]
+                ) -> bool:
+    """Done since the last review: by its done_on date, else by the history's record."""
+    if row.status != "done":
+        return False
+    if any(row.title in subject for subject in completed):
+        return True
+    if action.done_on is not None and since is not None:
+        return action.done_on >= since
+    return since is None and not completed
 
 
 def _when(view: Enriched) -> str:
