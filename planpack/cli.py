@@ -221,8 +221,8 @@ def diff(args: tuple[str, ...], fmt: str, since_review: bool, as_of: datetime | 
 
 @cli.command()
 @click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["pdf"]), default="pdf", show_default=True,
-              help="The packet's format.")
+@click.option("--format", "fmt", default="pdf", show_default=True, metavar="pdf,pptx",
+              help="The packet's formats: pdf, pptx, or both (pdf,pptx).")
 @click.option("--kind", type=click.Choice(["qbr", "checkin"]), default="qbr",
               show_default=True, help="The deep quarterly packet, or the light check-in.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -242,7 +242,9 @@ def render(plan: Path, fmt: str, kind: str, out_dir: Path | None, as_of: datetim
 
     config = _program(config_file, "text")
     try:
-        rendered = render_plan(plan, config, _day(as_of), kind=kind, out=out_dir)
+        formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+        rendered = render_plan(plan, config, _day(as_of), kind=kind, out=out_dir,
+                               formats=formats)
     except PlanpackError as error:
         _fail(error)
     for url in rendered.refused:
@@ -250,7 +252,8 @@ def render(plan: Path, fmt: str, kind: str, out_dir: Path | None, as_of: datetim
                    "read", err=True)
     for message in rendered.warnings:
         click.echo(f"warning: WeasyPrint: {message}", err=True)
-    click.echo(f"Wrote {shown_path(rendered.path)}")
+    for written in rendered.paths:
+        click.echo(f"Wrote {shown_path(written)}")
 
 
 @cli.command()

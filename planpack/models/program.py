@@ -87,6 +87,22 @@ class SalesforceSettings(Section):
     """An older snapshot is reported as stale."""
 
 
+class DeckLayouts(Section):
+    """The slide layouts the deck uses, by their names in deck.pptx."""
+
+    title: str = "Title Slide"
+    """The first slide: the account and the review."""
+    title_only: str = "Title Only"
+    """Slides with a chart, a table or the relationship map under a title."""
+    content: str = "Title and Content"
+    """Slides of text: findings, what changed, next steps."""
+
+
+class DeckSettings(Section):
+    layouts: DeckLayouts = DeckLayouts()
+    """Layout names in the team's deck.pptx, if they differ from PowerPoint's defaults."""
+
+
 class Program(Section):
     program: str = "FY27 Strategic Accounts"
     """The programme's name, shown on packets."""
@@ -106,6 +122,8 @@ class Program(Section):
     """How the health score is computed."""
     salesforce: SalesforceSettings = SalesforceSettings()
     """The Salesforce connection and snapshots."""
+    deck: DeckSettings = DeckSettings()
+    """The PowerPoint deck: which slide layouts of deck.pptx to use."""
 
     def tier(self, tier: int) -> TierRules:
         return self.tiers.get(tier) or TierRules()  # type: ignore[call-overload]

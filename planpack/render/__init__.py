@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,6 +20,8 @@ from planpack.governance.context import CheckContext
 from planpack.history.diff import PlanDiff, since_review
 from planpack.history.git import HistoryError
 from planpack.loader.program import ProgramConfig
+from planpack.render.deck import TEMPLATE as DECK_TEMPLATE
+from planpack.render.deck import build_deck
 from planpack.render.packet import Packet, build_packet
 from planpack.render.pdf import Renderer, RenderError
 from planpack.render.templates import environment, search_path
@@ -29,10 +31,11 @@ KINDS = ("qbr", "checkin")
 
 @dataclass
 class Rendered:
-    path: Path
+    path: Path  # the first output (the PDF when there is one)
     packet: Packet
     refused: list[str]  # URLs a template tried to load and was refused
     warnings: list[str]  # what WeasyPrint warned about
+    paths: list[Path] = field(default_factory=list)  # every output, one per format
 
 
 def prepare(path: Path, config: ProgramConfig, as_of: date, kind: str = "qbr",
@@ -104,23 +107,43 @@ def render_html(packet: Packet, config: ProgramConfig) -> str:
                           ) from None
 
 
+FORMATS = ("pdf", "pptx")
+
+
 def render_plan(path: Path, config: ProgramConfig, as_of: date, *, kind: str = "qbr",
                 out: Path | None = None, now: datetime | None = None,
-                renderer: Renderer | None = None) -> Rendered:
-    """Render one plan's packet to `<out>/<slug>-<kind>.pdf`; returns where."""
+                renderer: Renderer | None = None, formats: tuple[str, ...] = ("pdf",)
+                ) -> Rendered:
+    """Render one plan's packet to `<out>/<slug>-<kind>.<format>` for each format.
+
+    Every format is made before any is written: a failure writes nothing.
+    """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise RenderError(f"unknown format {', '.join(unknown) or '(none)'}; expected pdf or "
+                          "pptx, or both: pdf,pptx")
     packet = prepare(path, config, as_of, kind, now)
-    renderer = renderer or Renderer(search_path(config.path(config.program.templates_dir)))
-    html = render_html(packet, config)
-    try:
-        pdf = renderer.pdf(html)
-    except RenderError:
-        raise
-    except Exception as exc:  # WeasyPrint raises many kinds; none may leave a file behind
-        raise RenderError(f"{shown_path(path)}: the PDF could not be made: "
-                          f"{type(exc).__name__}: {exc}") from exc
-    target = (out or config.path(config.program.output_dir)) / f"{packet.slug}-{kind}.pdf"
-    write_atomically(target, pdf)
-    return Rendered(target, packet, list(renderer.refused), list(renderer.warnings))
+    folders = search_path(config.path(config.program.templates_dir))
+    renderer = renderer or Renderer(folders)
+    made: dict[str, bytes] = {}
+    if "pdf" in formats:
+        html = render_html(packet, config)
+        try:
+            made["pdf"] = renderer.pdf(html)
+        except RenderError:
+            raise
+        except Exception as exc:  # WeasyPrint raises many kinds; none may leave a file behind
+            raise RenderError(f"{shown_path(path)}: the PDF could not be made: "
+                              f"{type(exc).__name__}: {exc}") from exc
+    if "pptx" in formats:
+        made["pptx"] = build_deck(packet, renderer.find(DECK_TEMPLATE),
+                                  config.program.deck.layouts)
+    folder = out or config.path(config.program.output_dir)
+    targets = [folder / f"{packet.slug}-{kind}.{fmt}" for fmt in made]
+    for target, content in zip(targets, made.values(), strict=True):
+        write_atomically(target, content)
+    return Rendered(targets[0], packet, list(renderer.refused), list(renderer.warnings),
+                    targets)
 
 
 def write_atomically(path: Path, content: bytes) -> None:
