@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # green, amber and red plans whatever day it is run.
 DEMO_AS_OF ?= 2026-12-01
 
-.PHONY: demo test lint check schema snapshots golden bench clean
+.PHONY: demo test lint check schema snapshots golden deck-template bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,8 @@ demo: $(STAMP)
 	$(BIN)/planpack score plans --as-of $(DEMO_AS_OF)
 	$(BIN)/planpack score plans --as-of $(DEMO_AS_OF) --format json > output/health.json
 	@for plan in plans/*.yaml; do \
-	  $(BIN)/planpack render $$plan --kind qbr --as-of $(DEMO_AS_OF) || exit 1; \
-	  $(BIN)/planpack render $$plan --kind checkin --as-of $(DEMO_AS_OF) || exit 1; \
+	  $(BIN)/planpack render $$plan --kind qbr --format pdf,pptx --as-of $(DEMO_AS_OF) || exit 1; \
+	  $(BIN)/planpack render $$plan --kind checkin --format pdf,pptx --as-of $(DEMO_AS_OF) || exit 1; \
 	done
 	@echo "Wrote output/health.json and the QBR and check-in packets in output/"
 
@@ -44,6 +44,10 @@ schema: $(STAMP)
 snapshots: $(STAMP)
 	$(BIN)/python tests/support/sample_org.py
 
+# Regenerate planpack's default PowerPoint template (a test fails when it is stale).
+deck-template: $(STAMP)
+	$(BIN)/python -m planpack.render.deck.template templates/deck.pptx
+
 # Regenerate the packets' golden text (tests/golden/) after an intended change to the
 # templates, the charts or the sample plan; review the diff before committing it.
 golden: $(STAMP)
@@ -55,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/pull.py
 	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/render_pdf.py
+	$(BIN)/python bench/render_pptx.py
 
 clean:
 	rm -rf $(VENV) output .pytest_cache .mypy_cache .ruff_cache
