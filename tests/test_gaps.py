@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import AS_OF, COMPLETE_TIER1
 
+from planpack.atomic import write_atomically
 from planpack.check import CheckRun, check_plans
 from planpack.cli import cli
 from planpack.enrich import enrich_from
@@ -24,7 +25,7 @@ from planpack.governance.context import CheckContext
 from planpack.health import score_plan
 from planpack.loader.plans import load_plan
 from planpack.loader.program import load_program
-from planpack.salesforce.snapshot import FORMAT, path_for, snapshot_json, write_atomically
+from planpack.salesforce.snapshot import FORMAT, path_for, snapshot_json
 
 ACCOUNT = "001Dn00000Abc12IAB"
 DANA, CHRIS, PRIYA, OUTSIDER = (

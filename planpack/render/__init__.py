@@ -7,13 +7,12 @@ and only then writes, atomically: a failed render leaves the last good packet.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from planpack import __version__
+from planpack.atomic import write_atomically
 from planpack.check import CheckOptions, PlanReport, check_file
 from planpack.discovery import shown_path
 from planpack.governance.context import CheckContext
@@ -144,18 +143,3 @@ def render_plan(path: Path, config: ProgramConfig, as_of: date, *, kind: str = "
         write_atomically(target, content)
     return Rendered(targets[0], packet, list(renderer.refused), list(renderer.warnings),
                     targets)
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Replace `path` in one step; a failure leaves the previous file (or none)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

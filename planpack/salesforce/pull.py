@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from planpack.atomic import write_atomically
 from planpack.discovery import plan_files, shown_path
 from planpack.findings import Finding
 from planpack.loader.plans import load_plan
@@ -25,7 +26,7 @@ from planpack.loader.program import ProgramConfig
 from planpack.salesforce import queries
 from planpack.salesforce.client import QueryClient, RetryPolicy, SalesforceError, connect
 from planpack.salesforce.credentials import from_environment
-from planpack.salesforce.snapshot import FORMAT, path_for, snapshot_json, write_atomically
+from planpack.salesforce.snapshot import FORMAT, path_for, snapshot_json
 from planpack.salesforce_id import to18
 
 ACTIVITY_DAYS = 365
