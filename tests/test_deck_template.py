@@ -93,3 +93,13 @@ def test_an_unknown_format(project: Path) -> None:
     with pytest.raises(RenderError) as error:
         render(project, "docx")
     assert str(error.value) == "unknown format docx; expected pdf or pptx, or both: pdf,pptx"
+
+
+def test_a_very_long_account_name_fits_the_document_properties(project: Path) -> None:
+    long_name = "Northwind " + "x" * 2000
+    (project / "plans" / "acme.yaml").write_text(
+        COMPLETE_TIER1.replace("name: Northwind Logistics", f"name: {long_name}"),
+        encoding="utf-8")
+    (deck,) = render(project, "pptx")
+    properties = Presentation(str(deck)).core_properties
+    assert len(properties.title) == 255 and properties.title.startswith("Northwind xxx")

@@ -114,12 +114,26 @@ class Deal:
 
 
 @dataclass(frozen=True)
+class QuarterTotal:
+    """The pipeline closing in one quarter of the timeline: open (in Salesforce) and
+    planned (not yet in Salesforce), as numbers for a chart and as text."""
+
+    quarter: str  # "Q3 FY27"
+    open: float
+    planned: float
+    open_text: str  # "$285K"
+    planned_text: str
+    count: int  # deals closing in the quarter
+
+
+@dataclass(frozen=True)
 class Roadmap:
     quarters: tuple[str, ...]  # the timeline's columns, in order
     current: str  # the current quarter's label
     deals: tuple[Deal, ...]  # open and planned, by close date
     won: tuple[Deal, ...]  # closed-won this fiscal year
     undated: tuple[Deal, ...]  # open or planned with no close date
+    totals: tuple[QuarterTotal, ...] = ()  # one per quarter, in the order of `quarters`
 
 
 @dataclass(frozen=True)
@@ -429,9 +443,19 @@ def _roadmap(view: Enriched, program: Program, as_of: date) -> Roadmap:
     current = fmt.fiscal_quarter(as_of, program.fiscal_year_start)
     quarters = _quarters(current, [fmt.fiscal_quarter(d.close_date, program.fiscal_year_start)
                                    for d in dated if d.close_date])
-    return Roadmap(tuple(fmt.quarter_label(*q) for q in quarters), fmt.quarter_label(*current),
+    labels = tuple(fmt.quarter_label(*q) for q in quarters)
+    return Roadmap(labels, fmt.quarter_label(*current),
                    tuple(dated), tuple(sorted(won, key=lambda d: (d.close_date or as_of, d.name))),
-                   tuple(d for d in deals if not d.close_date))
+                   tuple(d for d in deals if not d.close_date),
+                   tuple(_quarter_total(label, dated, program.currency) for label in labels))
+
+
+def _quarter_total(quarter: str, dated: list[Deal], currency: str) -> QuarterTotal:
+    deals = [d for d in dated if d.quarter == quarter]
+    open_ = sum((d.amount or 0.0 for d in deals if not d.planned), 0.0)
+    planned = sum((d.amount or 0.0 for d in deals if d.planned), 0.0)
+    return QuarterTotal(quarter, open_, planned, fmt.money_compact(open_, currency),
+                        fmt.money_compact(planned, currency), len(deals))
 
 
 def _quarters(current: tuple[int, int], dated: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -7,21 +7,13 @@ Layout, in points (one SVG user unit is one point on paper):
   each, or three for a long name. Text is wrapped at spaces and hyphens with the font's
   own advance widths, and cut with an ellipsis only beyond its lines; nothing is ever
   scaled down.
-* A subtree is a block: its root card on top, the root card alone in the block's top
-  band. A manager's reports are arranged in one of three ways, whichever fits the width
-  it is given and covers the least area (a page-sized block is avoided): a row under a
-  bus line; rows wrapped under each other, fed by a trunk in a lane on the left; or a
-  stack, the reports' blocks under each other, indented, on a spine. Lines run only in
-  the gaps between blocks, so they never cross a card.
-* The map is split into parts, one printed page each: the forest of roots is one unit,
-  laid out at the full width. A unit taller than a page is cut between its trees (a
-  part per top-level branch) or has a branch detached: the smallest whose leaving
-  makes it fit, else the biggest. The manager's card stays and says where its reports
-  went; they become a unit of their own, headed by a dashed copy of the manager's card.
-  A unit of many cards with no branch left is cut into chunks. Units are then packed
-  into parts, each into the first part with room for it.
-  People with neither manager nor reports in the plan, when there are many, are grouped
-  by department.
+* The layout (planpack.render.charts.maplayout, shared with the deck's slides) places
+  the cards as a tidy tree whose lines run only in the gaps between blocks, so they never
+  cross a card, and splits the map into parts, one printed page each: by top-level
+  branch, or by detaching a branch whose manager's card stays and says where its
+  reports went (they follow under a dashed copy of the manager's card). People with
+  neither manager nor reports in the plan, when there are many, are grouped by
+  department. This module only draws it, with GEOMETRY's sizes.
 * Influence lines are dashed arrows drawn under the cards; one whose ends are on
   different parts is listed in words under its part instead.
 
@@ -33,12 +25,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
 from planpack.render.charts import _svg
 from planpack.render.charts._svg import INK, MUTED, num, rect, text
+from planpack.render.charts.maplayout import (
+    Block,
+    Geometry,
+    MapLayout,
+    Parts,
+    Tree,
+    Unit,
+    elsewhere,
+    layout_map,
+    paginate,
+    part_map,
+)
 from planpack.render.packet import Packet, Person, RoleSlot
 
 CANVAS_W = 500.0  # printed width in pt (176 mm), for a text width of about 180 mm
@@ -47,15 +50,8 @@ INNER_W = CANVAS_W - 2 * PAD
 MAX_H = 680.0  # printed height of one part in pt (240 mm): one A4 page with a heading
 
 CARD_W, CARD_H = 86.0, 56.0
-GAP = 8.0  # between sibling blocks
-TREE_GAP = 16.0  # between separate trees and units
-VGAP = 22.0  # from a manager's card to the reports' tops, in rows
-LANE = 10.0  # wrapped rows: the lane on the left for the trunk
-INDENT, SPINE, STACK_TOP, STACK_GAP = 14.0, 7.0, 10.0, 8.0  # the stack arrangement
-MARK_H = 12.0  # under a card whose reports are on another part
-BAND_H = 15.0  # a department's heading
-MAX_TRIALS = 24  # branches tried when looking for the smallest one to detach
-GROUP_AT = 6  # this many people with neither manager nor reports: group by department
+# The layout's sizes on paper (the spacing is maplayout.Geometry's default).
+GEOMETRY = Geometry(width=INNER_W, part_h=MAX_H, card_w=CARD_W, card_h=CARD_H)
 
 NAME_SIZE, TITLE_SIZE, SMALL = 8.0, 7.0, 7.0
 TEXT_W = CARD_W - 8
@@ -71,419 +67,8 @@ ROLE_WORDS = (("EB", "economic buyer"), ("DM", "decision maker"), ("CH", "champi
               ("US", "user"), ("BL", "blocker"), ("?", "role unknown"))
 
 Point = tuple[float, float]
-
-
-@dataclass
-class Block:
-    """A laid-out piece of the map, its origin at its top-left corner."""
-
-    w: float
-    h: float
-    root_x: float = 0.0  # the left edge of its top card
-    cards: list[tuple[int, float, float]] = field(default_factory=list)  # person, x, y
-    ghosts: list[tuple[int, float, float]] = field(default_factory=list)
-    marks: list[tuple[int, float, float]] = field(default_factory=list)  # under the card at
-    bands: list[tuple[str, float, float]] = field(default_factory=list)
-    lines: list[tuple[Point, ...]] = field(default_factory=list)
-    parts: list[tuple[Block, float, float]] = field(default_factory=list)  # blocks within
-
-    @property
-    def anchor(self) -> float:
-        return self.root_x + CARD_W / 2
-
-    def add(self, other: Block, dx: float, dy: float) -> None:
-        """Place another block inside this one: by reference, flattened only when drawn, so
-        trying many layouts costs the number of reports, not the size of the subtree."""
-        self.parts.append((other, dx, dy))
-
-    def flat(self) -> Block:
-        """The same block with everything in it at its own coordinates."""
-        out = Block(self.w, self.h, self.root_x)
-        todo: list[tuple[Block, float, float]] = [(self, 0.0, 0.0)]
-        while todo:
-            block, dx, dy = todo.pop()
-            out.cards += [(i, x + dx, y + dy) for i, x, y in block.cards]
-            out.ghosts += [(i, x + dx, y + dy) for i, x, y in block.ghosts]
-            out.marks += [(i, x + dx, y + dy) for i, x, y in block.marks]
-            out.bands += [(t, x + dx, y + dy) for t, x, y in block.bands]
-            out.lines += [tuple((x + dx, y + dy) for x, y in pts) for pts in block.lines]
-            todo += [(b, x + dx, y + dy) for b, x, y in reversed(block.parts)]
-        return out
-
-
-@dataclass(frozen=True)
-class Unit:
-    """What one block of a part shows: roots under a heading (none, a manager, a department)."""
-
-    roots: tuple[int, ...]
-    ghost: int | None = None  # the manager whose reports these are, drawn dashed
-    band: str = ""  # a department's heading
-
-
-class Tree:
-    """The forest of `reports_to`, defensive about loops and unknown managers."""
-
-    def __init__(self, people: Sequence[Person]) -> None:
-        self.people = people
-        index: dict[str, int] = {}
-        for i, person in enumerate(people):
-            index.setdefault(person.key, i)
-        self.index = index
-        parent: list[int | None] = []
-        for i, person in enumerate(people):
-            j = index.get(person.reports_to) if person.reports_to is not None else None
-            parent.append(None if j == i else j)
-        # A manager chain that loops: the loop's first member in plan order becomes a root.
-        state = [0] * len(people)
-        for start in range(len(people)):
-            path: list[int] = []
-            node = start if state[start] == 0 else None
-            while node is not None and state[node] == 0:
-                state[node] = 1
-                path.append(node)
-                node = parent[node]
-            if node is not None and state[node] == 1:
-                parent[min(path[path.index(node):])] = None
-            for member in path:
-                state[member] = 2
-        self.parent = parent
-        self.children: list[list[int]] = [[] for _ in people]
-        for i, j in enumerate(parent):
-            if j is not None:
-                self.children[j].append(i)
-        self.roots = [i for i, j in enumerate(parent) if j is None]
-        self.detached: set[int] = set()  # whose reports are drawn on a unit of their own
-        self._memo: dict[int, dict[float, list[Block]]] = {}
-
-    def kids(self, i: int) -> list[int]:
-        return [] if i in self.detached else self.children[i]
-
-    def size(self, i: int) -> int:
-        """How many cards the subtree of i shows, i included."""
-        return 1 + sum(self.size(k) for k in self.kids(i))
-
-    def detach(self, i: int, on: bool = True) -> None:
-        """Draw i's reports on a unit of their own (or, with on=False, back under i)."""
-        if on:
-            self.detached.add(i)
-        else:
-            self.detached.discard(i)
-        node: int | None = i
-        while node is not None:  # only the layouts of i and its managers change
-            self._memo.pop(node, None)
-            node = self.parent[node]
-
-    # -- layout -------------------------------------------------------------------------
-
-    def card(self, i: int) -> Block:
-        block = Block(CARD_W, CARD_H, cards=[(i, 0.0, 0.0)])
-        if i in self.detached and self.children[i]:
-            block.h += MARK_H
-            block.marks.append((i, 0.0, CARD_H))
-        return block
-
-    def options(self, i: int, max_w: float) -> list[Block]:
-        """The ways to lay out i's subtree within max_w: the most compact first, then the
-        others that fit, lowest first (a row with room to spare may take a lower one)."""
-        memo = self._memo.setdefault(i, {})
-        if max_w not in memo:
-            kids = self.kids(i)
-            if not kids:
-                memo[max_w] = [self.card(i)]
-            else:
-                found = self.arrangements(self.card(i), kids, max_w)
-                best = _best(found, max_w, compact=True)
-                others = sorted((b for b in found if b is not best and b.w <= max_w + 0.01),
-                                key=lambda b: (b.h, b.w))
-                memo[max_w] = [best, *others]
-        return memo[max_w]
-
-    def layout(self, i: int, max_w: float) -> Block:
-        """The most compact block of i's subtree no wider than max_w (if any is)."""
-        return self.options(i, max_w)[0]
-
-    def top_layout(self, i: int) -> Block:
-        """A tree at the top of a unit: at the full width, as low as it can be."""
-        kids = self.kids(i)
-        if not kids:
-            return self.card(i)
-        return _best(self.arrangements(self.card(i), kids, INNER_W), INNER_W, compact=False)
-
-    def arrangements(self, head: Block, kids: list[int], max_w: float) -> list[Block]:
-        full = [self.options(k, max_w) for k in kids]
-        options = [row(head, lower(full, max_w))]
-        if options[0].w > max_w:
-            inner = [self.options(k, max_w - LANE) for k in kids]
-            rows: list[list[list[Block]]] = [[]]
-            used = 0.0
-            for choices in inner:
-                width = choices[0].w
-                if rows[-1] and used + GAP + width > max_w - LANE:
-                    rows.append([])
-                    used = 0.0
-                used += (GAP if rows[-1] else 0.0) + width
-                rows[-1].append(choices)
-            options.append(wrapped(head, [lower(r, max_w - LANE) for r in rows], max_w))
-        options.append(stack(head, [self.layout(k, max_w - INDENT) for k in kids]))
-        return options
-
-    def unit_block(self, unit: Unit) -> Block:
-        """A unit laid out at the full width, as low as it can be."""
-        if unit.ghost is not None:
-            head = Block(CARD_W, CARD_H, ghosts=[(unit.ghost, 0.0, 0.0)])
-            return _best(self.arrangements(head, list(unit.roots), INNER_W), INNER_W,
-                         compact=False)
-        blocks = [self.top_layout(r) for r in unit.roots]
-        top = BAND_H if unit.band else 0.0
-        out = shelves(blocks, INNER_W, TREE_GAP, top)
-        if unit.band:
-            out.bands.append((unit.band, 0.0, 10.5))
-            out.w = max(out.w, min(INNER_W, _svg.text_width(unit.band, 8, True)))
-        return out
-
-    def visible(self, unit: Unit) -> list[tuple[int, int]]:
-        """(depth, person) of every card the unit shows, in plan order of the walk."""
-        out: list[tuple[int, int]] = []
-        todo = [(0, r) for r in reversed(unit.roots)]
-        while todo:
-            depth, node = todo.pop()
-            out.append((depth, node))
-            todo += [(depth + 1, k) for k in reversed(self.kids(node))]
-        return out
-
-
-def _best(options: list[Block], max_w: float, *, compact: bool) -> Block:
-    """Fitting the width first; then the least area (a subtree) or height (a unit)."""
-    def cost(block: Block) -> tuple[float, ...]:
-        fits = block.w <= max_w + 0.01
-        if compact:
-            return (not fits, block.h > MAX_H / 2, block.w * block.h, block.h)
-        return (not fits, block.h, block.w)
-    return min(options, key=cost)  # min keeps the first of equals: the order is fixed
-
-
-def row(head: Block, kids: list[Block]) -> Block:
-    """The reports side by side under a bus line, the manager centred over them."""
-    total = sum(k.w for k in kids) + GAP * (len(kids) - 1)
-    w = max(total, head.w)
-    out = Block(w, 0.0)
-    x = (w - total) / 2
-    anchors = []
-    for kid in kids:
-        out.add(kid, x, CARD_H + VGAP)
-        anchors.append(x + kid.anchor)
-        x += kid.w + GAP
-    middle = (anchors[0] + anchors[-1]) / 2
-    out.root_x = min(max(middle - CARD_W / 2, 0.0), w - CARD_W)
-    out.add(head, out.root_x, 0.0)
-    top = out.anchor
-    bus = CARD_H + VGAP / 2
-    if len(anchors) == 1 and abs(anchors[0] - top) < 0.05:
-        out.lines.append(((top, CARD_H), (top, CARD_H + VGAP)))
-    else:
-        out.lines.append(((top, CARD_H), (top, bus)))
-        out.lines.append(((min(anchors[0], top), bus), (max(anchors[-1], top), bus)))
-        out.lines += [((a, bus), (a, CARD_H + VGAP)) for a in anchors]
-    out.h = CARD_H + VGAP + max(k.h for k in kids)
-    return out
-
-
-def lower(choices: list[list[Block]], width: float) -> list[Block]:
-    """One block per report for a row: the compact ones, then, while the row's tallest has
-    a lower way that fits the room left in the row, that one."""
-    chosen = [c[0] for c in choices]
-    while True:
-        total = sum(b.w for b in chosen) + GAP * (len(chosen) - 1)
-        tallest = max(range(len(chosen)), key=lambda n: (chosen[n].h, -n))
-        better = [b for b in choices[tallest][1:] if b.h < chosen[tallest].h
-                  and total - chosen[tallest].w + b.w <= width + 0.01]
-        if not better:
-            return chosen
-        chosen[tallest] = better[0]
-
-
-def wrapped(head: Block, rows: list[list[Block]], max_w: float) -> Block:
-    """The reports in rows, each row under its own bus, the buses fed by a trunk on the left."""
-    out = Block(0.0, 0.0)
-    trunk = LANE / 2
-    y = CARD_H + VGAP
-    buses: list[tuple[float, list[float]]] = []
-    width = head.w
-    for blocks in rows:
-        x = LANE
-        anchors = []
-        for kid in blocks:
-            out.add(kid, x, y)
-            anchors.append(x + kid.anchor)
-            x += kid.w + GAP
-        width = max(width, x - GAP)
-        buses.append((y - VGAP / 2, anchors))
-        y += max(k.h for k in blocks) + VGAP
-    out.w = width
-    first = buses[0][1]
-    out.root_x = min(max((first[0] + first[-1]) / 2 - CARD_W / 2, 0.0), width - CARD_W)
-    out.add(head, out.root_x, 0.0)
-    top = out.anchor
-    out.lines.append(((top, CARD_H), (top, buses[0][0])))
-    for number, (bus, anchors) in enumerate(buses):
-        right = max(anchors[-1], top) if number == 0 else anchors[-1]
-        out.lines.append(((trunk, bus), (right, bus)))
-        out.lines += [((a, bus), (a, bus + VGAP / 2)) for a in anchors]
-    out.lines.append(((trunk, buses[0][0]), (trunk, buses[-1][0])))
-    out.h = y - VGAP
-    return out
-
-
-def stack(head: Block, kids: list[Block]) -> Block:
-    """The reports' blocks under each other, indented, each joined to a spine on the left."""
-    out = Block(max(head.w, INDENT + max(k.w for k in kids)), 0.0)
-    out.add(head, 0.0, 0.0)
-    y = CARD_H + STACK_TOP
-    last = y
-    for kid in kids:
-        out.add(kid, INDENT, y)
-        last = y + CARD_H / 2
-        out.lines.append(((SPINE, last), (INDENT + kid.root_x, last)))
-        y += kid.h + STACK_GAP
-    out.lines.append(((SPINE, CARD_H), (SPINE, last)))
-    out.h = y - STACK_GAP
-    return out
-
-
-def shelves(blocks: list[Block], max_w: float, gap: float, top: float = 0.0) -> Block:
-    """Blocks left to right in rows, no lines between them."""
-    out = Block(0.0, top)
-    x, y, tallest = 0.0, top, 0.0
-    for block in blocks:
-        if x > 0 and x + block.w > max_w:
-            x, y, tallest = 0.0, y + tallest + VGAP, 0.0
-        out.add(block, x, y)
-        out.w = max(out.w, x + block.w)
-        tallest = max(tallest, block.h)
-        out.h = max(out.h, y + block.h)
-        x += block.w + gap
-    return out
-
-
-# -- splitting into parts ---------------------------------------------------------------
-
-
-def _units(tree: Tree) -> list[Unit]:
-    """The forest as one unit; many loose people (no manager, no reports) by department."""
-    loose = [r for r in tree.roots if not tree.children[r]]
-    if len(loose) < GROUP_AT:
-        return [Unit(tuple(tree.roots))] if tree.roots else []
-    units = [Unit(tuple(r for r in tree.roots if tree.children[r]))] \
-        if len(loose) < len(tree.roots) else []
-    departments: dict[str, list[int]] = {}
-    for r in loose:
-        departments.setdefault(_svg.clean(tree.people[r].department) or "No department",
-                               []).append(r)
-    for name, members in departments.items():
-        count = f"{len(members)} {'person' if len(members) == 1 else 'people'}"
-        units.append(Unit(tuple(members), band=f"{name} · {count}, no manager in the plan"))
-    return units
-
-
-def paginate(tree: Tree, first: float, room: float) -> list[list[tuple[Unit, Block]]]:
-    """Units no taller than a part, packed in order into parts: the first has less room."""
-    queue = _units(tree)
-    done: list[tuple[Unit, Block]] = []
-    while queue:
-        unit = queue.pop(0)
-        limit = first if not done else room
-        block = tree.unit_block(unit)
-        pending: list[Unit] = []
-        while block.w > INNER_W + 0.01 or block.h > limit:
-            extra = _split(tree, unit, limit)
-            if extra is None:
-                break
-            unit, more = extra
-            pending += more
-            block = tree.unit_block(unit)
-        # What was detached follows in the order of its managers' cards; a cut-off rest last.
-        order = {n: index for index, (_, n) in enumerate(tree.visible(unit))}
-        pending.sort(key=lambda u: order.get(u.ghost, len(order)) if u.ghost is not None
-                     and u.ghost in order else len(order))
-        queue[:0] = pending
-        done.append((unit, block.flat()))
-    # First fit: a unit goes on the first part with room for it, so a small unit can
-    # fill the end of an earlier part; the order within a part stays the plan's.
-    parts: list[list[tuple[Unit, Block]]] = []
-    used: list[float] = []
-    for unit, block in done:
-        for number, units in enumerate(parts):
-            limit = first if number == 0 else room
-            if used[number] + TREE_GAP + block.h <= limit:
-                units.append((unit, block))
-                used[number] += TREE_GAP + block.h
-                break
-        else:
-            parts.append([(unit, block)])
-            used.append(block.h)
-    return parts
-
-
-def _split(tree: Tree, unit: Unit, room: float) -> tuple[Unit, list[Unit]] | None:
-    """Shrink a unit that does not fit: returns it and the units made from what it lost.
-
-    A forest of several trees is cut between trees (a part per top-level branch) when
-    its first tree fits alone; otherwise a branch is detached, its manager's card
-    staying: the smallest one whose leaving is enough, or else the biggest. A unit with
-    no branch left is cut in two. None when it cannot shrink (one card always fits).
-    """
-    if unit.ghost is None and len(unit.roots) > 1:
-        first = tree.unit_block(replace(unit, roots=unit.roots[:1]))
-        if first.w <= INNER_W + 0.01 and first.h <= room:
-            return _chunk(tree, unit, room)
-        # The first tree alone is too big: open it up, the others stay with it for now.
-    top = 0 if unit.ghost is not None or len(unit.roots) == 1 else 1
-    branches = [(-tree.size(n), depth, order, n)
-                for order, (depth, n) in enumerate(tree.visible(unit))
-                if depth >= top and tree.kids(n)]
-    inner = [b for b in branches if b[1] > 0]  # a root's reports stay with it if they can
-    if inner or branches:
-        node = _smallest_enough(tree, unit, inner or branches, room)
-        kids = tuple(tree.kids(node))
-        tree.detach(node)
-        return unit, [Unit(kids, ghost=node)]
-    return _chunk(tree, unit, room) if len(unit.roots) > 1 else None
-
-
-def _smallest_enough(tree: Tree, unit: Unit, branches: list[tuple[int, int, int, int]],
-                     room: float) -> int:
-    """The smallest branch whose leaving makes the unit fit; else the biggest branch."""
-    def fits_without(node: int) -> bool:
-        tree.detach(node)
-        block = tree.unit_block(unit)
-        tree.detach(node, on=False)
-        return block.w <= INNER_W + 0.01 and block.h <= room
-
-    biggest = min(branches)[3]
-    if not fits_without(biggest):
-        return biggest
-    # A branch lower than the overflow can hardly make up for it on its own: not tried.
-    over = tree.unit_block(unit).h - room
-    smallest_first = sorted((b for b in branches if b[3] != biggest
-                             and tree.layout(b[3], INNER_W).h >= over),
-                            key=lambda b: (-b[0], b[1], b[2]))
-    for _size, _depth, _order, node in smallest_first[:MAX_TRIALS]:
-        if fits_without(node):
-            return node
-    return biggest
-
-
-def _chunk(tree: Tree, unit: Unit, room: float) -> tuple[Unit, list[Unit]]:
-    """The longest run of the unit's roots that fits, and the rest as a unit of its own."""
-    count = 1
-    while count + 1 < len(unit.roots):
-        trial = tree.unit_block(replace(unit, roots=unit.roots[:count + 1]))
-        if trial.w > INNER_W + 0.01 or trial.h > room:
-            break
-        count += 1
-    rest = replace(unit, roots=unit.roots[count:],
-                   band=f"{unit.band.split(' · ')[0]} (continued)" if unit.band else "")
-    return replace(unit, roots=unit.roots[:count]), [rest]
+# Kept importable from here: the layout moved to maplayout.
+__all__ = ["GEOMETRY", "Block", "Tree", "Unit", "orgchart", "paginate"]
 
 
 # -- drawing ----------------------------------------------------------------------------
@@ -738,64 +323,41 @@ def orgchart(packet: Packet) -> Markup:
     # Room for the chart on a part: less the legend, the committee (on the first part),
     # and, when there are several parts, a caption and the influence lines between parts.
     base = MAX_H - 2 * PAD - legend_h - 12
-    reserve = 0.0
-    for _attempt in range(4):
-        tree = Tree(people)
-        parts = paginate(tree, base - committee_h - 10 - reserve, base - reserve)
-        needed = 14 + _elsewhere_height(tree, parts) if len(parts) > 1 else 0.0
-        if needed <= reserve:
-            break
-        reserve = needed
-    part_of = _part_map(parts)
-    svgs = [_draw_part(packet, tree, units, number, len(parts), part_of,
-                       committee if number == 1 else [], committee_h if number == 1 else 0.0,
-                       legend, legend_h)
-            for number, units in enumerate(parts, start=1)]
+
+    def reserve(tree: Tree, parts: Parts) -> float:
+        return 14 + _elsewhere_height(tree, parts) if len(parts) > 1 else 0.0
+
+    layout = layout_map(people, GEOMETRY, base - committee_h - 10, base, reserve)
+    total = len(layout.parts)
+    svgs = [_draw_part(packet, layout, part.number, total,
+                       committee if part.number == 1 else [],
+                       committee_h if part.number == 1 else 0.0, legend, legend_h)
+            for part in layout.parts]
     return _svg.markup(*svgs)
 
 
-def _elsewhere(tree: Tree, cards: list[tuple[int, float, float]], part_of: dict[int, int],
-               here: int) -> list[str]:
-    """Influence lines whose target's card is on another part, in words."""
-    people = tree.people
-    out = []
-    for i, _x, _y in cards:
-        for target in people[i].influences:
-            j = tree.index.get(target)
-            if j is not None and j != i and part_of.get(j, here) != here:
-                out.append(f"{people[i].name} → {people[j].name} (part {part_of[j]})")
-    return out
-
-
-def _elsewhere_lines(items: list[str]) -> list[str]:
+def _elsewhere_lines(items: Sequence[str]) -> list[str]:
     if not items:
         return []
     return _svg.wrap("Influence on another part: " + "; ".join(items), INNER_W, SMALL,
                      max_lines=3)
 
 
-def _part_map(parts: list[list[tuple[Unit, Block]]]) -> dict[int, int]:
-    part_of: dict[int, int] = {}
-    for number, units in enumerate(parts, start=1):
-        for _, block in units:
-            for i, _x, _y in block.cards:
-                part_of[i] = number
-    return part_of
-
-
-def _elsewhere_height(tree: Tree, parts: list[list[tuple[Unit, Block]]]) -> float:
-    part_of = _part_map(parts)
+def _elsewhere_height(tree: Tree, parts: Parts) -> float:
+    part_of = part_map(parts)
     tallest = 0.0
     for number, units in enumerate(parts, start=1):
         cards = [c for _, block in units for c in block.cards]
-        lines = _elsewhere_lines(_elsewhere(tree, cards, part_of, number))
+        lines = _elsewhere_lines(elsewhere(tree, cards, part_of, number))
         tallest = max(tallest, 9.0 * len(lines) + 4 if lines else 0.0)
     return tallest
 
 
-def _draw_part(packet: Packet, tree: Tree, units: list[tuple[Unit, Block]], number: int,
-               total: int, part_of: dict[int, int], committee: list[str], committee_h: float,
-               legend: list[str], legend_h: float) -> str:
+def _draw_part(packet: Packet, layout: MapLayout, number: int, total: int,
+               committee: list[str], committee_h: float, legend: list[str], legend_h: float
+               ) -> str:
+    tree, part_of = layout.tree, layout.part_of
+    part = layout.parts[number - 1]
     people = packet.people
     body: list[str] = []
     y = PAD
@@ -807,11 +369,7 @@ def _draw_part(packet: Packet, tree: Tree, units: list[tuple[Unit, Block]], numb
         body.append(f'<g class="committee" transform="translate({num(PAD)},{num(y)})">'
                     + "".join(committee) + "</g>")
         y += committee_h + 10
-    stacked = Block(0.0, 0.0)
-    for _unit, block in units:
-        stacked.add(block, 0.0, stacked.h + (TREE_GAP if stacked.h else 0.0))
-        stacked.h += (TREE_GAP if stacked.h else 0.0) + block.h
-    chart = stacked.flat()
+    chart = part.chart
     ox, oy = PAD, y
     boxes = {i: (ox + x, oy + y_, CARD_W, CARD_H) for i, x, y_ in chart.cards}
     body += [_svg.line([(ox + x, oy + y_) for x, y_ in pts], stroke=LINE_INK, width=0.8,
@@ -833,7 +391,7 @@ def _draw_part(packet: Packet, tree: Tree, units: list[tuple[Unit, Block]], numb
         body.append(text(ox + x, oy + y_, _svg.truncate(words, INNER_W, 8, True), 8, bold=True,
                          cls="department"))
     y = oy + chart.h + 12
-    lines = _elsewhere_lines(_elsewhere(tree, chart.cards, part_of, number))
+    lines = _elsewhere_lines(part.elsewhere)
     if lines:
         for line in lines:
             body.append(text(PAD, y + 7, line, SMALL, fill=MUTED, cls="influence-elsewhere"))

@@ -71,8 +71,10 @@ def build_deck(packet: Packet, template: Path, names: DeckLayouts) -> bytes:
     build(presentation, layouts(presentation, names, template), packet)
     moment = datetime.combine(packet.as_of, time(0, 0), tzinfo=UTC).replace(tzinfo=None)
     core = presentation.core_properties
-    core.title, core.author, core.subject = packet.title, packet.owner, packet.program
-    core.keywords = f"account plan, {packet.kind}, {packet.account}"
+    # Office limits these properties to 255 characters; an account name may be longer.
+    core.title, core.author = packet.title[:255], packet.owner[:255]
+    core.subject = packet.program[:255]
+    core.keywords = f"account plan, {packet.kind}, {packet.account}"[:255]
     core.created = core.modified = core.last_printed = moment
     core.last_modified_by, core.revision = "planpack", 1
     buffer = io.BytesIO()
