@@ -25,6 +25,7 @@ from planpack.governance import CheckContext, check_plan
 from planpack.health import Health, score_plan
 from planpack.loader.plans import LoadedPlan, load_plan
 from planpack.loader.program import ProgramConfig
+from planpack.portfolio.summary import PlanSummary, summarize
 from planpack.rules import severity_of
 
 PARALLEL_FROM = 64  # below this many plans, starting workers costs more than it saves
@@ -45,6 +46,7 @@ class PlanReport:
     snapshot_fetched_at: str | None = None  # None: no Salesforce data
     data: Any = field(default=None, repr=False)  # the plan as YAML data, when it read as one
     view: Enriched | None = field(default=None, repr=False)  # the enriched plan, if kept
+    summary: PlanSummary | None = None  # what a roll-up needs (when scored)
 
     @property
     def errors(self) -> list[Finding]:
@@ -118,6 +120,7 @@ def check_file(
     report.findings += [locate(loaded, problem) for problem in problems]
     if options.with_health:
         report.health = score_plan(plan, ctx, options.dates.get(path), view)
+        report.summary = summarize(view.plan, ctx.program, ctx.as_of)
     return report
 
 

@@ -257,6 +257,45 @@ def render(plan: Path, fmt: str, kind: str, out_dir: Path | None, as_of: datetim
 
 
 @cli.command()
+@_paths_argument
+@click.option("--by", type=click.Choice(["manager", "owner"]), default="manager",
+              show_default=True, help="One roll-up per manager, or per plan owner.")
+@click.option("--format", "fmt", default="pdf", show_default=True, metavar="pdf,pptx,json",
+              help="The roll-ups' formats: pdf, pptx, json, or several (pdf,json).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Where to write (default: the programme's output_dir).")
+@_as_of_option
+@_config_option
+def portfolio(paths: tuple[Path, ...], by: str, fmt: str, out_dir: Path | None,
+              as_of: datetime | None, config_file: Path | None) -> None:
+    """Write one roll-up per manager (or owner) across their plans.
+
+    Plans by tier, the share with a current plan, health, plans ranked by health,
+    reviews overdue and coming up, overdue actions, and owners against capacity.
+    Plans that fail to load are listed and left out; exit code 1 then.
+    """
+    from planpack.discovery import shown_path
+    from planpack.errors import PlanpackError
+    from planpack.portfolio import portfolio as run_portfolio
+    from planpack.report.findings import text_line
+
+    config = _program(config_file, "text")
+    try:
+        formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+        _, written, reports = run_portfolio(list(paths), config, _day(as_of), by=by,
+                                            formats=formats, out=out_dir)
+    except PlanpackError as error:
+        _fail(error)
+    unloaded = [r for r in reports if r.summary is None]
+    for report in unloaded:
+        for finding in report.errors[:1]:
+            click.echo(f"{text_line(finding)} (left out of the roll-ups)", err=True)
+    for path in written:
+        click.echo(f"Wrote {shown_path(path)}")
+    sys.exit(1 if unloaded else 0)
+
+
+@cli.command()
 def schema() -> None:
     """Print the plan format as a JSON Schema (draft-07) for editors.
 

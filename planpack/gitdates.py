@@ -14,6 +14,12 @@ from pathlib import Path
 
 
 def last_commit_dates(files: list[Path], until: date | None = None) -> dict[Path, date]:
+    """The date of the newest commit that changed each file."""
+    return {path: day for path, (_, day) in last_commits(files, until).items()}
+
+
+def last_commits(files: list[Path], until: date | None = None) -> dict[Path, tuple[str, date]]:
+    """(sha, date) of the newest first-parent commit that changed each file."""
     if not files:
         return {}
     resolved = {path.resolve(): path for path in files}
@@ -31,12 +37,12 @@ def last_commit_dates(files: list[Path], until: date | None = None) -> dict[Path
     # core.quotePath=false: names such as müller.yaml are printed as they are, not quoted.
     command = [
         "git", "-c", "core.quotePath=false", "-C", str(top), "log", "--first-parent",
-        "--format=%x00%cs", "--name-only", "--no-renames",
+        "--format=%x00%H %cs", "--name-only", "--no-renames",
     ]
     if until is not None:
         command.append(f"--until={until.isoformat()} 23:59:59")
     command += ["--", *sorted({str(Path(name).parent) for name in wanted})]
-    found: dict[Path, date] = {}
+    found: dict[Path, tuple[str, date]] = {}
     try:
         with subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -44,11 +50,12 @@ def last_commit_dates(files: list[Path], until: date | None = None) -> dict[Path
             env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
         ) as proc:
             assert proc.stdout is not None
-            when: date | None = None
+            when: tuple[str, date] | None = None
             for line in proc.stdout:
                 line = line.rstrip("\n")
                 if line.startswith("\x00"):
-                    when = date.fromisoformat(line[1:])
+                    sha, day = line[1:].split()
+                    when = (sha, date.fromisoformat(day))
                 elif line and when is not None and line in wanted and wanted[line] not in found:
                     found[wanted[line]] = when
                     if len(found) == len(wanted):

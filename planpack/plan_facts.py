@@ -8,7 +8,7 @@ answered once, here, so validate and score can never disagree.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from planpack.models.plan import Action, Intelligence, Plan
 from planpack.salesforce_id import to18
@@ -107,3 +107,19 @@ def opportunity_keys(plan: Plan) -> set[str]:
 def same_id(value: str) -> str:
     """An Id in the form used for comparisons (18 characters); other text unchanged."""
     return to18(value) if len(value) == 15 and value.isalnum() else value
+
+
+def review_due(plan: Plan, review_every_days: int | None, checkin_every_days: int | None
+               ) -> date | None:
+    """When the plan's next review falls: as scheduled (cadence.next_review), else as the
+    tier's cadence has it (the last review or check-in plus its interval); None without
+    either."""
+    if plan.cadence.next_review is not None:
+        return plan.cadence.next_review
+    due = []
+    if review_every_days and plan.cadence.last_review:
+        due.append(plan.cadence.last_review + timedelta(days=review_every_days))
+    latest = last_checkin(plan)
+    if checkin_every_days and latest:
+        due.append(latest + timedelta(days=checkin_every_days))
+    return min(due) if due else None

@@ -69,17 +69,24 @@ def build_deck(packet: Packet, template: Path, names: DeckLayouts) -> bytes:
     presentation = open_template(template)
     remove_slides(presentation)
     build(presentation, layouts(presentation, names, template), packet)
-    moment = datetime.combine(packet.as_of, time(0, 0), tzinfo=UTC).replace(tzinfo=None)
+    return finish(presentation, packet.as_of, title=packet.title, author=packet.owner,
+                  subject=packet.program,
+                  keywords=f"account plan, {packet.kind}, {packet.account}")
+
+
+def finish(presentation: Any, day: date, *, title: str, author: str, subject: str,
+           keywords: str) -> bytes:
+    """The presentation's bytes with fixed document properties and a stable zip."""
+    moment = datetime.combine(day, time(0, 0), tzinfo=UTC).replace(tzinfo=None)
     core = presentation.core_properties
     # Office limits these properties to 255 characters; an account name may be longer.
-    core.title, core.author = packet.title[:255], packet.owner[:255]
-    core.subject = packet.program[:255]
-    core.keywords = f"account plan, {packet.kind}, {packet.account}"[:255]
+    core.title, core.author = title[:255], author[:255]
+    core.subject, core.keywords = subject[:255], keywords[:255]
     core.created = core.modified = core.last_printed = moment
     core.last_modified_by, core.revision = "planpack", 1
     buffer = io.BytesIO()
     presentation.save(buffer)
-    return stable_zip(buffer.getvalue(), packet.as_of)
+    return stable_zip(buffer.getvalue(), day)
 
 
 def stable_zip(data: bytes, day: date) -> bytes:

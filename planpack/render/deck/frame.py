@@ -377,7 +377,8 @@ class LayoutInfo:
 class Deck:
     """The presentation being built, its layouts measured once."""
 
-    def __init__(self, presentation: Any, layouts: dict[str, Any], packet: Packet) -> None:
+    def __init__(self, presentation: Any, layouts: dict[str, Any],
+                 packet: Packet | None = None) -> None:
         self.presentation = presentation
         self.packet = packet
         self.width = pt(presentation.slide_width)
