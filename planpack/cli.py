@@ -276,7 +276,7 @@ def portfolio(paths: tuple[Path, ...], by: str, fmt: str, out_dir: Path | None,
     """
     from planpack.discovery import shown_path
     from planpack.errors import PlanpackError
-    from planpack.portfolio import portfolio as run_portfolio
+    from planpack.portfolio.writer import portfolio as run_portfolio
     from planpack.report.findings import text_line
 
     config = _program(config_file, "text")
