@@ -16,15 +16,11 @@ $(STAMP): pyproject.toml
 	touch $@
 
 demo: $(STAMP)
-	@mkdir -p output
 	$(BIN)/planpack validate plans --as-of $(DEMO_AS_OF)
 	$(BIN)/planpack score plans --as-of $(DEMO_AS_OF)
-	$(BIN)/planpack score plans --as-of $(DEMO_AS_OF) --format json > output/health.json
-	@for plan in plans/*.yaml; do \
-	  $(BIN)/planpack render $$plan --kind qbr --format pdf,pptx --as-of $(DEMO_AS_OF) || exit 1; \
-	  $(BIN)/planpack render $$plan --kind checkin --format pdf,pptx --as-of $(DEMO_AS_OF) || exit 1; \
-	done
-	@echo "Wrote output/health.json and the QBR and check-in packets in output/"
+	$(BIN)/planpack build --offline --kind qbr --format pdf,pptx --as-of $(DEMO_AS_OF)
+	$(BIN)/planpack build --offline --kind checkin --format pdf,pptx --as-of $(DEMO_AS_OF)
+	@echo "The sample packets, decks and the managers' roll-ups are in output/"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

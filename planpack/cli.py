@@ -258,6 +258,71 @@ def render(plan: Path, fmt: str, kind: str, out_dir: Path | None, as_of: datetim
 
 @cli.command()
 @_paths_argument
+@click.option("--format", "fmt", default="pdf", show_default=True, metavar="pdf,pptx",
+              help="The packets' formats: pdf, pptx, or both (pdf,pptx).")
+@click.option("--kind", type=click.Choice(["qbr", "checkin"]), default="qbr",
+              show_default=True, help="The deep quarterly packets, or the light check-ins.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Where to write (default: the programme's output_dir).")
+@_jobs_option
+@click.option("--offline", is_flag=True,
+              help="Do not pull stale Salesforce snapshots first; use those there are.")
+@click.option("--force", is_flag=True, help="Rebuild every output, changed or not.")
+@click.option("--due-within", type=click.IntRange(min=0), default=None, metavar="DAYS",
+              help="Only the plans whose next review falls within DAYS (or is overdue).")
+@click.option("--by", type=click.Choice(["manager", "owner"]), default="manager",
+              show_default=True, help="The roll-ups: one per manager, or per owner.")
+@click.option("-q", "--quiet", is_flag=True, help="Only failures and the summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the plans left unchanged.")
+@_as_of_option
+@_config_option
+def build(paths: tuple[Path, ...], fmt: str, kind: str, out_dir: Path | None,
+          jobs: int | None, offline: bool, force: bool, due_within: int | None, by: str,
+          quiet: bool, verbose: bool, as_of: datetime | None,
+          config_file: Path | None) -> None:
+    """Build every plan's packets, and the roll-ups, into the output folder.
+
+    Incremental: an output whose inputs (plan, snapshot, planpack.yaml, templates,
+    planpack version, --as-of, kind) are unchanged is not rendered again;
+    output/manifest.json records what each was built from. Without --offline,
+    stale snapshots are pulled first when Salesforce credentials are set. A plan
+    that fails keeps its last good packets; the others still build; exit code 1.
+    """
+    from planpack.build.progress import for_terminal
+    from planpack.build.run import BuildOptions
+    from planpack.build.run import build as run_build
+    from planpack.check import default_jobs
+    from planpack.discovery import shown_path
+    from planpack.errors import PlanpackError
+
+    config = _program(config_file, "text")
+    options = BuildOptions(
+        paths=list(paths), formats=tuple(f.strip() for f in fmt.split(",") if f.strip()),
+        kind=kind, out=out_dir, jobs=jobs or default_jobs(), offline=offline, force=force,
+        as_of=_day(as_of), due_within=due_within, rollups_by=by,
+    )
+    try:
+        result = run_build(config, options, for_terminal(quiet, verbose))
+    except PlanpackError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: the manifest lists what was completed; no partial files",
+                   err=True)
+        sys.exit(130)
+    for note in result.notes:
+        click.echo(note)
+    files = sum(len(d.outputs) for d in result.built)
+    click.echo(
+        f"Built {len(result.built)} plan{'s' if len(result.built) != 1 else ''} ({files} "
+        f"files), {len(result.unchanged)} unchanged, {len(result.failed)} failed"
+        + (f", {len(result.skipped_not_due)} not due" if due_within is not None else "")
+        + f" in {result.seconds:.1f} s; outputs in {shown_path(result.out or Path('.'))}"
+    )
+    sys.exit(result.exit_code)
+
+
+@cli.command()
+@_paths_argument
 @click.option("--by", type=click.Choice(["manager", "owner"]), default="manager",
               show_default=True, help="One roll-up per manager, or per plan owner.")
 @click.option("--format", "fmt", default="pdf", show_default=True, metavar="pdf,pptx,json",

@@ -199,6 +199,7 @@ class Packet:
     slipped: tuple[ActionRow, ...] = ()  # check-in: overdue, or moved later
     upcoming: tuple[ActionRow, ...] = ()  # check-in: the next forward actions
     extras: dict[str, str] = field(default_factory=dict)
+    account_id: str | None = None  # the Salesforce Account Id, whose snapshot was read
 
     @property
     def title(self) -> str:
@@ -296,6 +297,7 @@ def build_packet(
                    if _done_since(a, action, since, completed)),
         slipped=tuple(a for a in actions if a.overdue_days or any(
             a.title in s for s in moved_later)),
+        account_id=plan.account.salesforce_id,
         upcoming=tuple(a for a in actions if a.status in ("open", "in_progress")
                        and a.due and a.due >= as_of)[:5],
     )
