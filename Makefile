@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/render_pdf.py
 	$(BIN)/python bench/render_pptx.py
+	$(BIN)/python bench/build.py
 
 clean:
 	rm -rf $(VENV) output .pytest_cache .mypy_cache .ruff_cache

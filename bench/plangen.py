@@ -26,11 +26,15 @@ def _sfid(prefix: str, n: int) -> str:
     return base + checksum(base)
 
 
-def plan_text(n: int, as_of: date) -> str:
+def plan_text(n: int, as_of: date, managers: int | None = None) -> str:
+    """Plan number `n`; with `managers`, plan n reports to manager n % managers (so a
+    roll-up covers several plans, as in a real programme), else each has its own."""
     rng = random.Random(n)
     d = lambda days: (as_of + timedelta(days=days)).isoformat()  # noqa: E731
     people = [f"{_FIRST[(n + i) % 16]} {_LAST[(n * 3 + i) % 16]}" for i in range(7)]
     team = [f"member{i}.{n}@example.com" for i in range(5)]
+    if managers:
+        team[3] = f"manager{n % managers}@example.com"
     out = [
         "# yaml-language-server: $schema=../plan.schema.json",
         "schema_version: 1",
@@ -127,11 +131,12 @@ def plan_text(n: int, as_of: date) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_plans(folder: Path, count: int, as_of: date) -> list[Path]:
+def write_plans(folder: Path, count: int, as_of: date, managers: int | None = None
+                ) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for n in range(count):
         path = folder / f"account-{n:04d}.yaml"
-        path.write_text(plan_text(n, as_of), encoding="utf-8")
+        path.write_text(plan_text(n, as_of, managers), encoding="utf-8")
         paths.append(path)
     return paths

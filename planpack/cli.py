@@ -273,7 +273,8 @@ def render(plan: Path, fmt: str, kind: str, out_dir: Path | None, as_of: datetim
 @click.option("--by", type=click.Choice(["manager", "owner"]), default="manager",
               show_default=True, help="The roll-ups: one per manager, or per owner.")
 @click.option("-q", "--quiet", is_flag=True, help="Only failures and the summary.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list the plans left unchanged.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also list the plans left unchanged, and each worker's peak memory.")
 @_as_of_option
 @_config_option
 def build(paths: tuple[Path, ...], fmt: str, kind: str, out_dir: Path | None,
@@ -314,7 +315,8 @@ def build(paths: tuple[Path, ...], fmt: str, kind: str, out_dir: Path | None,
     files = sum(len(d.outputs) for d in result.built)
     click.echo(
         f"Built {len(result.built)} plan{'s' if len(result.built) != 1 else ''} ({files} "
-        f"files), {len(result.unchanged)} unchanged, {len(result.failed)} failed"
+        f"file{'s' if files != 1 else ''}), {len(result.unchanged)} unchanged, "
+        f"{len(result.failed)} failed"
         + (f", {len(result.skipped_not_due)} not due" if due_within is not None else "")
         + f" in {result.seconds:.1f} s; outputs in {shown_path(result.out or Path('.'))}"
     )

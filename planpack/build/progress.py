@@ -13,7 +13,8 @@ from planpack.build.worker import Done
 
 
 class Lines(Progress):
-    """One line per plan built or failed (and, verbose, per plan unchanged)."""
+    """One line per plan built or failed; verbose, also the plans unchanged and each
+    worker's peak memory (it should stay flat: workers are recycled)."""
 
     def __init__(self, quiet: bool = False, verbose: bool = False) -> None:
         self.quiet, self.verbose = quiet, verbose
@@ -35,8 +36,10 @@ class Lines(Progress):
             click.echo(f"FAILED {item.error}", err=True)
         elif not self.quiet:
             files = ", ".join(name for name, _ in item.outputs)
+            worker = (f"; worker {item.pid}, peak {item.peak_kb // 1024} MB" if self.verbose
+                      else "")
             click.echo(f"[{self.count}/{self.total}] built {item.shown} ({files}; "
-                       f"{item.seconds:.1f} s)")
+                       f"{item.seconds:.1f} s{worker})")
 
 
 class Bar(Lines):

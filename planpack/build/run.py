@@ -12,15 +12,17 @@ the others still build.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import multiprocessing
+import os
 import tempfile
 import time
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Generator
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planpack.build import keys
 from planpack.build.manifest import Manifest, Output, PlanRecord, load, save
@@ -33,8 +35,14 @@ from planpack.loader.program import ProgramConfig
 from planpack.render.pdf import Renderer, RenderError
 from planpack.render.templates import search_path
 from planpack.salesforce.snapshot import path_for
+from planpack.workers import pool
 
-RECYCLE_AFTER = 25  # plans per worker process before it is replaced
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+# Plans per worker process before it is replaced. A worker's peak memory levels off
+# after a few plans (bench/build.py prints it); replacing it costs a fork and a Renderer.
+RECYCLE_AFTER = 50
 SAVE_EVERY = 2.0  # seconds between manifest saves while plans complete
 
 
@@ -42,6 +50,10 @@ class BuildError(PlanpackError):
     """The build cannot start: an unwritable output folder, a missing template (exit 2)."""
 
     exit_code = 2
+
+
+class WriteError(PlanpackError):
+    """The build could not write its outputs: a full disk, a folder gone read-only (exit 1)."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +105,7 @@ def build(config: ProgramConfig, options: BuildOptions, progress: Progress | Non
     result.out = out
     folders = search_path(config.path(config.program.templates_dir))
     _check_output(out)
-    _check_templates(Renderer(folders), options.formats)
+    _check_templates(config, Renderer(folders), options)
     files = plan_files(options.paths or [shown_path(config.path(config.program.plans_dir))])
     if not options.offline:
         _pull_stale(files, config, result)
@@ -122,24 +134,38 @@ def build(config: ProgramConfig, options: BuildOptions, progress: Progress | Non
     for shown in result.unchanged:
         progress.unchanged(shown)
     last_save = time.perf_counter()
+    stopped: Done | None = None
+    unsaved: WriteError | None = None
     try:
-        for item in _render(work, options.jobs):
-            task = next(t for t in work if t.shown == item.shown)
-            _record(manifest, task, item, shared, commits.get(task.path, "-"), snapshots,
-                    config)
-            (result.failed if item.error else result.built).append(item)
-            progress.done(item)
-            if time.perf_counter() - last_save > SAVE_EVERY:
-                save(out, manifest)
-                last_save = time.perf_counter()
+        with contextlib.closing(_render(work, options.jobs)) as items:
+            for item in items:
+                task = next(t for t in work if t.shown == item.shown)
+                _record(manifest, task, item, shared, commits.get(task.path, "-"),
+                        snapshots, config)
+                (result.failed if item.error else result.built).append(item)
+                progress.done(item)
+                if item.fatal:
+                    stopped = item
+                    break
+                if time.perf_counter() - last_save > SAVE_EVERY:
+                    _save(out, manifest)
+                    last_save = time.perf_counter()
     finally:
         # Interrupted or not, the manifest says what was completed, and only that.
         for key in [k for k in manifest.plans if not config.path(k).exists()]:
             del manifest.plans[key]
-        save(out, manifest)
+        try:
+            _save(out, manifest)
+        except WriteError as error:
+            unsaved = error
         progress.finish()
-    _rollups(config, options, manifest, shared, out, folders, result)
-    save(out, manifest)
+    if stopped is not None:
+        raise WriteError(f"stopped after {len(result.built)} of {len(work)} plans: "
+                         f"{stopped.error}; the last good outputs are kept")
+    if unsaved is not None:
+        raise unsaved
+    _rollups(config, options, manifest, shared, out, result)
+    _save(out, manifest)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -156,15 +182,59 @@ def _check_output(out: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def _check_templates(renderer: Renderer, formats: tuple[str, ...]) -> None:
+def _check_templates(config: ProgramConfig, renderer: Renderer, options: BuildOptions
+                     ) -> None:
+    """Every template the formats need is there, and every one they refer to: a missing
+    or broken template stops the build before any plan is rendered."""
     needed = {"pdf": "packet.css", "pptx": "deck.pptx"}
-    for fmt in formats:
+    for fmt in options.formats:
         if fmt not in needed:
             raise BuildError(f"unknown format {fmt!r}; expected pdf or pptx, or both: pdf,pptx")
         try:
             renderer.find(needed[fmt])
         except RenderError as error:
             raise BuildError(str(error)) from None
+    if "pdf" in options.formats:
+        from planpack.render.templates import environment
+
+        env = environment(config.path(config.program.templates_dir))
+        seen: set[str] = set()
+        for name in (f"{options.kind}.html.j2", "portfolio.html.j2"):
+            _check_html(env, name, None, seen, renderer)
+
+
+def _check_html(env: Environment, name: str, used_by: str | None, seen: set[str],
+                renderer: Renderer) -> None:
+    from jinja2 import TemplateNotFound, TemplateSyntaxError, nodes
+
+    if name in seen:
+        return
+    seen.add(name)
+    assert env.loader is not None
+    try:
+        source, filename, _ = env.loader.get_source(env, name)
+        tree = env.parse(source, name, filename)
+    except TemplateNotFound:
+        folders = ", ".join(str(shown_path(f)) for f in renderer.folders)
+        where = f"{used_by} refers to " if used_by else "no "
+        raise BuildError(f"{where}template {name!r}, which is in none of the template "
+                         f"folders ({folders})") from None
+    except TemplateSyntaxError as error:
+        shown = shown_path(Path(error.filename)) if error.filename else name
+        raise BuildError(f"template {shown}:{error.lineno}: {error.message}") from None
+    shown = shown_path(Path(filename)) if filename else name
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        target = getattr(node, "template", None)  # a name; a variable is checked at render
+        if isinstance(target, nodes.Const) and isinstance(target.value, str):
+            _check_html(env, target.value, f"{shown}:{node.lineno}", seen, renderer)
+
+
+def _save(out: Path, manifest: Manifest) -> None:
+    try:
+        save(out, manifest)
+    except OSError as error:
+        raise WriteError(f"cannot write {shown_path(out / 'manifest.json')}: "
+                         f"{error.strerror or error}") from None
 
 
 def _key(config: ProgramConfig, path: Path) -> str:
@@ -218,32 +288,41 @@ def _record(manifest: Manifest, task: Task, item: Done, shared: keys.Shared, com
     manifest.plans[key] = record
 
 
-def _render(work: list[Task], jobs: int) -> Iterator[Done]:
+def _render(work: list[Task], jobs: int) -> Generator[Done, None, None]:
+    """The tasks' results as they complete. With several jobs, in pools of `jobs` worker
+    processes that each take at most RECYCLE_AFTER plans: a fresh pool per batch keeps
+    memory flat. (Python 3.11's max_tasks_per_child can deadlock when a worker is
+    replaced, so the batches do the recycling.)"""
     if jobs <= 1 or len(work) <= 1:
         for task in work:
             yield run(task)
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["planpack.build.worker", "planpack.render"])
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                               max_tasks_per_child=RECYCLE_AFTER)
-    try:
-        futures = [pool.submit(run, task) for task in work]
-        for future in as_completed(futures):
-            yield future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    size = jobs * RECYCLE_AFTER
+    for start in range(0, len(work), size):
+        batch = work[start:start + size]
+        workers = pool(min(jobs, len(batch)))
+        try:
+            futures = [workers.submit(run, task) for task in batch]
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            workers.shutdown(wait=True, cancel_futures=True)
 
 
 def _pull_stale(files: list[Path], config: ProgramConfig, result: BuildResult) -> None:
-    from planpack.salesforce.credentials import CredentialsError, from_environment
+    from planpack.salesforce.credentials import ALL, CredentialsError, from_environment
     from planpack.salesforce.pull import pull
     from planpack.salesforce.snapshot import SnapshotUnreadable, read_snapshot
 
     try:
         from_environment()
-    except CredentialsError:
-        result.notes.append("no Salesforce credentials: building from the existing snapshots")
+    except CredentialsError as error:
+        if any(os.environ.get(name) for name in ALL):  # set, but not usable: say so, fail
+            result.pull_failed = True
+            result.notes.append(f"{error}; building from the existing snapshots")
+        else:
+            result.notes.append("no Salesforce credentials: building from the existing "
+                                "snapshots")
         return
     folder = config.path(config.program.salesforce.snapshot_dir)
     limit = timedelta(hours=config.program.salesforce.max_snapshot_age_hours)
@@ -296,7 +375,7 @@ def _due(files: list[Path], config: ProgramConfig, options: BuildOptions,
 
 
 def _rollups(config: ProgramConfig, options: BuildOptions, manifest: Manifest,
-             shared: keys.Shared, out: Path, folders: list[Path], result: BuildResult) -> None:
+             shared: keys.Shared, out: Path, result: BuildResult) -> None:
     """The roll-ups, rebuilt only when some plan's inputs (or the programme) changed."""
     from planpack.check import check_plans
     from planpack.portfolio.writer import write_rollups
@@ -318,11 +397,17 @@ def _rollups(config: ProgramConfig, options: BuildOptions, manifest: Manifest,
     if run_ is None:
         return
     formats = (*options.formats, "json")
-    groups, written = write_rollups(run_.reports, config, options.as_of,
-                                    by=options.rollups_by, formats=formats, out=out,
-                                    kind=options.kind, renderer=Renderer(folders))
+    try:
+        groups, written = write_rollups(run_.reports, config, options.as_of,
+                                        by=options.rollups_by, formats=formats, out=out,
+                                        kind=options.kind, jobs=options.jobs)
+    except OSError as error:
+        raise WriteError(f"cannot write the roll-ups to {shown_path(out)}: "
+                         f"{error.strerror or error}") from None
     manifest.rollups = {"key": key, "outputs": sorted(p.name for p in written)}
     result.rollups = written
-    result.notes.append(f"roll-ups for {len(groups)} {options.rollups_by}s")
+    result.notes.append(f"roll-ups for {len(groups)} {options.rollups_by}"
+                        f"{'s' if len(groups) != 1 else ''}" if groups else
+                        "no roll-ups: no plan could be read")
 
 

@@ -7,6 +7,7 @@ plans, so memory stays flat over a long build.
 
 from __future__ import annotations
 
+import errno
 import os
 import resource
 import time
@@ -16,9 +17,10 @@ from pathlib import Path
 
 from planpack.errors import PlanpackError
 from planpack.loader.program import ProgramConfig
-from planpack.render.pdf import Renderer
+from planpack.workers import renderer_for
 
-_RENDERERS: dict[tuple[Path, ...], Renderer] = {}
+# Errors after which no further plan could be written either: the build stops.
+_FATAL = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Done:
     seconds: float = 0.0
     peak_kb: int = 0  # this worker's peak resident memory so far
     pid: int = 0
+    fatal: bool = False  # the disk is full (or became read-only): stop the build
 
 
 def run(task: Task) -> Done:
@@ -51,8 +54,7 @@ def run(task: Task) -> Done:
 
     started = time.perf_counter()
     done = Done(task.shown, pid=os.getpid())
-    folders = tuple(search_path(task.config.path(task.config.program.templates_dir)))
-    renderer = _RENDERERS.setdefault(folders, Renderer(list(folders)))
+    renderer = renderer_for(search_path(task.config.path(task.config.program.templates_dir)))
     renderer.refused.clear()
     renderer.warnings.clear()
     try:
@@ -62,6 +64,7 @@ def run(task: Task) -> Done:
         done.error = str(error)
     except OSError as error:  # a full disk, a folder that became unwritable
         done.error = f"{task.shown}: cannot write the packet: {error.strerror or error}"
+        done.fatal = error.errno in _FATAL
     else:
         health = rendered.packet.health
         done.outputs = [(p.name, p.suffix.lstrip(".")) for p in rendered.paths]

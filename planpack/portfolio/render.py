@@ -26,7 +26,8 @@ def html(rollup: Rollup, config: ProgramConfig) -> str:
 
 
 def pdf(rollup: Rollup, config: ProgramConfig, renderer: Renderer) -> bytes:
-    return renderer.pdf(html(rollup, config))
+    # Each plan's row links to its packet beside the roll-up, by a relative link.
+    return renderer.pdf(html(rollup, config), relative_links=True)
 
 
 def deck(rollup: Rollup, config: ProgramConfig, renderer: Renderer) -> bytes:

@@ -48,12 +48,7 @@ def prepare(path: Path, config: ProgramConfig, as_of: date, kind: str = "qbr",
     shown = str(shown_path(path))
     report = check_file(path, shown, options)
     if report.view is None:
-        first = report.errors[0] if report.errors else None
-        raise RenderError(
-            f"{shown} is not a valid plan ({len(report.errors)} errors"
-            + (f"; first: line {first.line}: {first.message}" if first else "")
-            + "); run planpack validate"
-        )
+        raise RenderError(_invalid(shown, report))
     history = _history(path, report, config, as_of, kind)
     return build_packet(report.view, report.health, report.findings, config.program, as_of,
                         kind=kind, slug=report.slug,
@@ -61,6 +56,20 @@ def prepare(path: Path, config: ProgramConfig, as_of: date, kind: str = "qbr",
                         changes_note=(history.note or "") if history else
                         "no history: the plan is not in a git repository",
                         sources=_sources(report, history, as_of))
+
+
+def _invalid(shown: str, report: PlanReport) -> str:
+    """The first error as validate prints it (file:line:column, rule, field), and how
+    many more there are."""
+    from planpack.report.findings import text_line
+
+    if not report.errors:
+        return f"{shown} is not a valid plan; run planpack validate {shown}"
+    first, more = report.errors[0], len(report.errors) - 1
+    text = text_line(first) + (f"; fix: {first.fix}" if first.fix else "")
+    if more:
+        text += f" (and {more} more error{'s' if more > 1 else ''}: planpack validate {shown})"
+    return text
 
 
 def _history(path: Path, report: PlanReport, config: ProgramConfig, as_of: date, kind: str

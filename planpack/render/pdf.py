@@ -72,12 +72,17 @@ class Renderer:
                         return candidate
         return None
 
-    def pdf(self, html: str) -> bytes:
-        """The PDF of `html`: deterministic for the same HTML (its dates are in the HTML)."""
+    def pdf(self, html: str, relative_links: bool = False) -> bytes:
+        """The PDF of `html`: deterministic for the same HTML (its dates are in the HTML).
+
+        With `relative_links`, a link such as href="acme-qbr.pdf" stays relative in the
+        PDF (a reader resolves it beside the file, wherever the folder is copied), which
+        needs a document without a base URL; the stylesheet keeps its own.
+        """
         from weasyprint import HTML
 
         fetcher, fonts, css = self._prepare()
-        base = self.folders[-1].as_uri() + "/"
+        base = None if relative_links else self.folders[-1].as_uri() + "/"
         with _captured_warnings(self.warnings):
             document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
                 stylesheets=[css], font_config=fonts)
