@@ -409,6 +409,43 @@ def test_without_credentials_the_build_uses_the_snapshots_there_are(tmp_path: Pa
     assert "no Salesforce credentials: building from the existing snapshots" in result.output
 
 
+def test_stale_snapshots_are_pulled_first_when_there_are_credentials(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from support.salesforce_standin import StandIn
+    from support.sample_org import build as sample_org
+    from support.sample_org import sample_plans
+
+    folder = programme(tmp_path / "p")
+    for slug in ("northwind-logistics", "harborline-freight"):
+        shutil.copy(ROOT / "plans" / f"{slug}.yaml", folder / "plans")
+    shutil.copytree(ROOT / ".planpack", folder / ".planpack")
+    snapshots = folder / ".planpack" / "snapshots"
+    linked = sorted(snapshots.glob("*.json"))
+    old = {p.name: json.loads(p.read_text())["fetched_at"] for p in linked}
+    os.chdir(folder)
+    # The committed snapshots were fetched on 2026-12-01: older than 24 hours by now.
+    with StandIn(sample_org(sample_plans(folder / "plans"))) as standin:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", standin.ca_file)
+        monkeypatch.setenv("SF_INSTANCE_URL", standin.url)
+        monkeypatch.setenv("SF_ACCESS_TOKEN", standin.token)
+        for name in ("HTTPS_PROXY", "https_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        first = planpack("build", "--as-of", DAY, "--format", "pptx", "--jobs", "1")
+        assert first.exit_code == 0, first.output
+        assert re.search(r"pulled 2 stale snapshots in \d+ API requests", first.output)
+        assert standin.token not in first.output
+        fresh = {p: json.loads((snapshots / p).read_text())["fetched_at"] for p in old}
+        pulled = [name for name in old if fresh[name] > old[name]]
+        assert len(pulled) == 2
+        # Fresh now: nothing to pull, nothing to render.
+        second = planpack("build", "--as-of", DAY, "--format", "pptx", "--jobs", "1")
+    assert "pulled" not in second.output
+    assert summary(second).startswith("Built 0 plans (0 files), 2 unchanged")
+    records = manifest(folder / "output")["plans"].values()
+    assert {r["snapshot"] for r in records} == {
+        hashlib.sha256((folder / r["snapshot_path"]).read_bytes()).hexdigest() for r in records}
+
+
 def test_half_set_credentials_fail_the_pull_but_not_the_packets(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = programme(tmp_path / "p", plans=1)
@@ -443,6 +480,9 @@ def test_due_within_builds_the_plans_whose_review_is_coming_or_overdue(tmp_path:
     assert built_names(result) == {"soon", "overdue", "cadence"}
     assert ", 1 not due in " in summary(result)
     assert not (folder / "output" / "later-qbr.pptx").exists()
+    # The manager's roll-up still covers every plan of theirs, due or not.
+    rollups = json.loads((folder / "output" / "portfolio-manager.json").read_text())
+    assert [len(r["rows"]) for r in rollups] == [4]
 
 
 def test_ctrl_c_leaves_no_partial_files_and_a_manifest_of_what_was_done(

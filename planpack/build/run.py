@@ -109,6 +109,7 @@ def build(config: ProgramConfig, options: BuildOptions, progress: Progress | Non
     files = plan_files(options.paths or [shown_path(config.path(config.program.plans_dir))])
     if not options.offline:
         _pull_stale(files, config, result)
+    programme = files  # the roll-ups cover every plan, due or not
     if options.due_within is not None:
         files = _due(files, config, options, result)
 
@@ -164,7 +165,7 @@ def build(config: ProgramConfig, options: BuildOptions, progress: Progress | Non
                          f"{stopped.error}; the last good outputs are kept")
     if unsaved is not None:
         raise unsaved
-    _rollups(config, options, manifest, shared, out, result)
+    _rollups(config, options, programme, manifest, shared, out, result)
     _save(out, manifest)
     result.seconds = time.perf_counter() - started
     return result
@@ -374,9 +375,10 @@ def _due(files: list[Path], config: ProgramConfig, options: BuildOptions,
     return keep
 
 
-def _rollups(config: ProgramConfig, options: BuildOptions, manifest: Manifest,
-             shared: keys.Shared, out: Path, result: BuildResult) -> None:
-    """The roll-ups, rebuilt only when some plan's inputs (or the programme) changed."""
+def _rollups(config: ProgramConfig, options: BuildOptions, files: list[Path],
+             manifest: Manifest, shared: keys.Shared, out: Path, result: BuildResult) -> None:
+    """The roll-ups of all the plans (with --due-within too: a manager's roll-up covers
+    every plan of theirs), rebuilt only when some plan's inputs (or the programme) did."""
     from planpack.check import check_plans
     from planpack.portfolio.writer import write_rollups
 
@@ -384,14 +386,18 @@ def _rollups(config: ProgramConfig, options: BuildOptions, manifest: Manifest,
     for part in (shared.version, shared.config, shared.templates, shared.as_of.isoformat(),
                  options.rollups_by, options.kind, ",".join(options.formats)):
         digest.update(part.encode() + b"\0")
-    for shown, record in sorted(manifest.plans.items()):
-        digest.update(f"{shown}\0{record.plan}\0{record.snapshot}\0{record.commit}\0".encode())
+    for path in sorted(files, key=str):
+        name = _key(config, path)
+        plan = hashlib.sha256(path.read_bytes()).hexdigest()
+        record = manifest.plans.get(name)
+        known = f"{record.snapshot}\0{record.commit}" if record and record.plan == plan else ""
+        digest.update(f"{name}\0{plan}\0{known}\0".encode())
     key = digest.hexdigest()
     previous = manifest.rollups
     if (previous.get("key") == key and not options.force
             and all((out / name).is_file() for name in previous.get("outputs", []))):
         return
-    paths = [shown_path(config.path(p)) for p in sorted(manifest.plans)]
+    paths = sorted(files, key=str)
     run_ = check_plans(paths, config, options.as_of, with_health=True,
                        jobs=options.jobs) if paths else None
     if run_ is None:
