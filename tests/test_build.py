@@ -216,6 +216,18 @@ def test_another_as_of_or_kind_is_another_output(tmp_path: Path) -> None:
     assert summary(both).startswith("Built 0 plans (0 files), 3 unchanged")
 
 
+def test_the_same_inputs_give_the_same_bytes_on_one_worker_or_two(tmp_path: Path) -> None:
+    folder = programme(tmp_path / "p", plans=3, managers=2)
+    os.chdir(folder)
+    for jobs, out in (("1", "one"), ("2", "two")):
+        result = planpack(*BUILD, "--format", "pdf,pptx", "--jobs", jobs, "--out", out)
+        assert result.exit_code == 0, result.output
+    one = {p.name: p.read_bytes() for p in (folder / "one").iterdir()}
+    two = {p.name: p.read_bytes() for p in (folder / "two").iterdir()}
+    assert len(one) == 3 * 2 + 2 * 2 + 2  # packets, roll-ups, the JSON and the manifest
+    assert one == two
+
+
 def test_the_rollups_numbers_are_the_plans(tmp_path: Path) -> None:
     folder = programme(tmp_path / "p", plans=20, managers=3)
     os.chdir(folder)
