@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/planpack validate plans --as-of $(DEMO_AS_OF)
 	$(BIN)/planpack score plans --as-of $(DEMO_AS_OF)
-	$(BIN)/planpack build --offline --kind qbr --format pdf,pptx --as-of $(DEMO_AS_OF)
 	$(BIN)/planpack build --offline --kind checkin --format pdf,pptx --as-of $(DEMO_AS_OF)
+	# The QBR build last, so the roll-ups link to the QBR packets.
+	$(BIN)/planpack build --offline --kind qbr --format pdf,pptx --as-of $(DEMO_AS_OF)
 	@echo "The sample packets, decks and the managers' roll-ups are in output/"
 
 test: $(STAMP)
