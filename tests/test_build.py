@@ -156,7 +156,9 @@ def test_the_samples_packets_say_how_old_their_data_is(samples: tuple[Path, Resu
     assert linked
     pdf = PdfReader(folder / "output" / f"{linked[0]['slug']}-qbr.pdf")
     sources = pdf.pages[-1].extract_text()
-    assert "snapshot" in sources.lower()
+    fetched = json.loads((folder / linked[0]["snapshot_path"]).read_text())["fetched_at"]
+    day, time = fetched.rstrip("Z").split("T")
+    assert f"snapshot\n{day} {time} UTC" in sources
 
 
 # -- a generated programme of a few dozen plans --------------------------------------------
