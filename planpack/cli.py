@@ -84,6 +84,11 @@ def _day(value: datetime | None) -> date:
     return value.date() if value is not None else date.today()
 
 
+def _formats(value: str) -> tuple[str, ...]:
+    """`--format pdf,pptx` as its names; the stage that uses them says which it knows."""
+    return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planpack")
 def cli() -> None:
@@ -242,7 +247,7 @@ def render(plan: Path, fmt: str, kind: str, out_dir: Path | None, as_of: datetim
 
     config = _program(config_file, "text")
     try:
-        formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+        formats = _formats(fmt)
         rendered = render_plan(plan, config, _day(as_of), kind=kind, out=out_dir,
                                formats=formats)
     except PlanpackError as error:
@@ -298,7 +303,7 @@ def build(paths: tuple[Path, ...], fmt: str, kind: str, out_dir: Path | None,
 
     config = _program(config_file, "text")
     options = BuildOptions(
-        paths=list(paths), formats=tuple(f.strip() for f in fmt.split(",") if f.strip()),
+        paths=list(paths), formats=_formats(fmt),
         kind=kind, out=out_dir, jobs=jobs or default_jobs(), offline=offline, force=force,
         as_of=_day(as_of), due_within=due_within, rollups_by=by,
     )
@@ -348,7 +353,7 @@ def portfolio(paths: tuple[Path, ...], by: str, fmt: str, out_dir: Path | None,
 
     config = _program(config_file, "text")
     try:
-        formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+        formats = _formats(fmt)
         _, written, reports = run_portfolio(list(paths), config, _day(as_of), by=by,
                                             formats=formats, out=out_dir)
     except PlanpackError as error:

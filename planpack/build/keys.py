@@ -47,13 +47,15 @@ class Shared:
     as_of: date
     version: str = __version__
 
+    def digest(self, *parts: str) -> hashlib._Hash:
+        """A sha256 begun with these shared inputs, then `parts`; each part ends in NUL."""
+        digest = hashlib.sha256()
+        for part in (self.version, self.config, self.templates, self.as_of.isoformat(), *parts):
+            digest.update(part.encode() + b"\0")
+        return digest
 
-def output_key(shared: Shared, plan_bytes: bytes, snapshot: str, commit: str, kind: str,
+
+def output_key(shared: Shared, plan: str, snapshot: str, commit: str, kind: str,
                fmt: str) -> str:
-    """The hash an output is current for."""
-    digest = hashlib.sha256()
-    for part in (shared.version, shared.config, shared.templates, shared.as_of.isoformat(),
-                 kind, fmt, snapshot, commit):
-        digest.update(part.encode() + b"\0")
-    digest.update(hashlib.sha256(plan_bytes).digest())
-    return digest.hexdigest()
+    """The hash an output is current for; `plan` and `snapshot` are their files' sha256."""
+    return shared.digest(kind, fmt, snapshot, commit, plan).hexdigest()

@@ -13,11 +13,11 @@ the others still build.
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import functools
 import os
 import tempfile
 import time
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -39,6 +39,8 @@ from planpack.workers import pool
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+
+    from planpack.models.plan import Plan
 
 # Plans per worker process before it is replaced. A worker's peak memory levels off
 # after a few plans (bench/build.py prints it); replacing it costs a fork and a Renderer.
@@ -107,29 +109,31 @@ def build(config: ProgramConfig, options: BuildOptions, progress: Progress | Non
     _check_output(out)
     _check_templates(config, Renderer(folders), options)
     files = plan_files(options.paths or [shown_path(config.path(config.program.plans_dir))])
+    # Pulling and --due-within both read plans: each file is parsed once for the two.
+    plan_of: Callable[[Path], Plan | None] = functools.cache(lambda p: load_plan(p).plan)
     if not options.offline:
-        _pull_stale(files, config, result)
+        _pull_stale(files, plan_of, config, result)
     programme = files  # the roll-ups cover every plan, due or not
     if options.due_within is not None:
-        files = _due(files, config, options, result)
+        files = _due(files, plan_of, config, options, result)
 
     manifest = load(out)
     shared = keys.Shared(keys.file_digest(config.file), keys.tree_digest(folders),
                          options.as_of)
+    digests = {path: keys.file_digest(path) for path in programme}  # each plan read once
     commits = {path: sha for path, (sha, _) in last_commits(files).items()}
     snapshots = config.path(config.program.salesforce.snapshot_dir)
-    work: list[Task] = []
+    work: dict[str, Task] = {}
     for path in files:
         shown = str(path)
-        content = path.read_bytes()
         record = manifest.plans.get(_key(config, path))
         commit = commits.get(path, "-")
-        if not options.force and _current(record, content, commit, shared, options, out,
-                                          config):
+        if not options.force and _current(record, digests[path], commit, shared, options,
+                                          out, config):
             result.unchanged.append(shown)
             continue
-        work.append(Task(path, shown, options.kind, options.formats, out, options.as_of,
-                         config))
+        work[shown] = Task(path, shown, options.kind, options.formats, out, options.as_of,
+                           config)
 
     progress.start(len(work), len(result.unchanged))
     for shown in result.unchanged:
@@ -138,11 +142,11 @@ def build(config: ProgramConfig, options: BuildOptions, progress: Progress | Non
     stopped: Done | None = None
     unsaved: WriteError | None = None
     try:
-        with contextlib.closing(_render(work, options.jobs)) as items:
+        with contextlib.closing(_render(list(work.values()), options.jobs)) as items:
             for item in items:
-                task = next(t for t in work if t.shown == item.shown)
-                _record(manifest, task, item, shared, commits.get(task.path, "-"),
-                        snapshots, config)
+                task = work[item.shown]
+                _record(manifest, task, item, shared, digests[task.path],
+                        commits.get(task.path, "-"), snapshots, config)
                 (result.failed if item.error else result.built).append(item)
                 progress.done(item)
                 if item.fatal:
@@ -165,7 +169,7 @@ def build(config: ProgramConfig, options: BuildOptions, progress: Progress | Non
                          f"{stopped.error}; the last good outputs are kept")
     if unsaved is not None:
         raise unsaved
-    _rollups(config, options, programme, manifest, shared, out, result)
+    _rollups(config, options, digests, manifest, shared, out, result)
     _save(out, manifest)
     result.seconds = time.perf_counter() - started
     return result
@@ -248,31 +252,31 @@ def _key(config: ProgramConfig, path: Path) -> str:
         return resolved.as_posix()
 
 
-def _output_keys(record: PlanRecord, content: bytes, commit: str, shared: keys.Shared,
-                 options: BuildOptions, config: ProgramConfig) -> dict[str, str]:
+def _output_keys(shared: keys.Shared, plan: str, snapshot: str, commit: str, kind: str,
+                 formats: tuple[str, ...]) -> dict[str, str]:
+    return {fmt: keys.output_key(shared, plan, snapshot, commit, kind, fmt) for fmt in formats}
+
+
+def _current(record: PlanRecord | None, plan: str, commit: str, shared: keys.Shared,
+             options: BuildOptions, out: Path, config: ProgramConfig) -> bool:
+    """Whether every output the options ask for was built from these inputs and is there.
+    The snapshot is hashed as it is now: a pull since the last build changes the key."""
+    if record is None or record.error or record.plan != plan:
+        return False
     snapshot = (keys.file_digest(config.path(record.snapshot_path)) if record.snapshot_path
                 else "-")
-    return {fmt: keys.output_key(shared, content, snapshot, commit, options.kind, fmt)
-            for fmt in options.formats}
-
-
-def _current(record: PlanRecord | None, content: bytes, commit: str, shared: keys.Shared,
-             options: BuildOptions, out: Path, config: ProgramConfig) -> bool:
-    if record is None or record.error or record.plan != hashlib.sha256(content).hexdigest():
-        return False
-    wanted = _output_keys(record, content, commit, shared, options, config)
+    wanted = _output_keys(shared, plan, snapshot, commit, options.kind, options.formats)
     have = {o.format: o for o in record.outputs if o.kind == options.kind}
     return all(fmt in have and have[fmt].key == key and (out / have[fmt].path).is_file()
                for fmt, key in wanted.items())
 
 
-def _record(manifest: Manifest, task: Task, item: Done, shared: keys.Shared, commit: str,
-            snapshots: Path, config: ProgramConfig) -> None:
-    content = task.path.read_bytes()
+def _record(manifest: Manifest, task: Task, item: Done, shared: keys.Shared, plan: str,
+            commit: str, snapshots: Path, config: ProgramConfig) -> None:
     key = _key(config, task.path)
     old = manifest.plans.get(key)
     snapshot = _key(config, path_for(snapshots, item.account_id)) if item.account_id else None
-    record = PlanRecord(key, task.path.stem, hashlib.sha256(content).hexdigest(), snapshot,
+    record = PlanRecord(key, task.path.stem, plan, snapshot,
                         keys.file_digest(config.path(snapshot)) if snapshot else "-", commit)
     if item.error:  # the last good outputs stay, and so does their record
         record.outputs = old.outputs if old else []
@@ -280,9 +284,7 @@ def _record(manifest: Manifest, task: Task, item: Done, shared: keys.Shared, com
         record.error = item.error
     else:
         other = [o for o in (old.outputs if old else []) if o.kind != task.kind]
-        wanted = _output_keys(record, content, commit, shared,
-                              BuildOptions(formats=task.formats, kind=task.kind,
-                                           as_of=task.as_of), config)
+        wanted = _output_keys(shared, plan, record.snapshot, commit, task.kind, task.formats)
         record.outputs = other + [Output(name, task.kind, fmt, wanted[fmt])
                                   for name, fmt in item.outputs]
         record.score, record.grade = item.score, item.grade
@@ -310,7 +312,8 @@ def _render(work: list[Task], jobs: int) -> Generator[Done, None, None]:
             workers.shutdown(wait=True, cancel_futures=True)
 
 
-def _pull_stale(files: list[Path], config: ProgramConfig, result: BuildResult) -> None:
+def _pull_stale(files: list[Path], plan_of: Callable[[Path], Plan | None],
+                config: ProgramConfig, result: BuildResult) -> None:
     from planpack.salesforce.credentials import ALL, CredentialsError, from_environment
     from planpack.salesforce.pull import pull
     from planpack.salesforce.snapshot import SnapshotUnreadable, read_snapshot
@@ -330,7 +333,7 @@ def _pull_stale(files: list[Path], config: ProgramConfig, result: BuildResult) -
     now = datetime.now(UTC)
     stale = []
     for path in files:
-        plan = load_plan(path).plan
+        plan = plan_of(path)
         if plan is None or plan.account.salesforce_id is None:
             continue
         try:
@@ -353,8 +356,8 @@ def _pull_stale(files: list[Path], config: ProgramConfig, result: BuildResult) -
                         + (f"; failed: {pulled.error.message}" if pulled.error else ""))
 
 
-def _due(files: list[Path], config: ProgramConfig, options: BuildOptions,
-         result: BuildResult) -> list[Path]:
+def _due(files: list[Path], plan_of: Callable[[Path], Plan | None], config: ProgramConfig,
+         options: BuildOptions, result: BuildResult) -> list[Path]:
     """The plans whose next review is due within `due_within` days (or is overdue)."""
     from planpack.plan_facts import review_due
 
@@ -362,7 +365,7 @@ def _due(files: list[Path], config: ProgramConfig, options: BuildOptions,
     horizon = options.as_of + timedelta(days=options.due_within)
     keep = []
     for path in files:
-        plan = load_plan(path).plan
+        plan = plan_of(path)
         if plan is None:
             keep.append(path)  # an invalid plan is reported by the render, not hidden
             continue
@@ -375,20 +378,19 @@ def _due(files: list[Path], config: ProgramConfig, options: BuildOptions,
     return keep
 
 
-def _rollups(config: ProgramConfig, options: BuildOptions, files: list[Path],
+def _rollups(config: ProgramConfig, options: BuildOptions, digests: dict[Path, str],
              manifest: Manifest, shared: keys.Shared, out: Path, result: BuildResult) -> None:
     """The roll-ups of all the plans (with --due-within too: a manager's roll-up covers
     every plan of theirs), rebuilt only when some plan's inputs (or the programme) did."""
     from planpack.check import check_plans
     from planpack.portfolio.writer import write_rollups
 
-    digest = hashlib.sha256()
-    for part in (shared.version, shared.config, shared.templates, shared.as_of.isoformat(),
-                 options.rollups_by, options.kind, ",".join(options.formats)):
-        digest.update(part.encode() + b"\0")
-    for path in sorted(files, key=str):
-        name = _key(config, path)
-        plan = hashlib.sha256(path.read_bytes()).hexdigest()
+    paths = sorted(digests, key=str)
+    if not paths:
+        return
+    digest = shared.digest(options.rollups_by, options.kind, ",".join(options.formats))
+    for path in paths:
+        name, plan = _key(config, path), digests[path]
         record = manifest.plans.get(name)
         known = f"{record.snapshot}\0{record.commit}" if record and record.plan == plan else ""
         digest.update(f"{name}\0{plan}\0{known}\0".encode())
@@ -397,11 +399,7 @@ def _rollups(config: ProgramConfig, options: BuildOptions, files: list[Path],
     if (previous.get("key") == key and not options.force
             and all((out / name).is_file() for name in previous.get("outputs", []))):
         return
-    paths = sorted(files, key=str)
-    run_ = check_plans(paths, config, options.as_of, with_health=True,
-                       jobs=options.jobs) if paths else None
-    if run_ is None:
-        return
+    run_ = check_plans(paths, config, options.as_of, with_health=True, jobs=options.jobs)
     formats = (*options.formats, "json")
     try:
         groups, written = write_rollups(run_.reports, config, options.as_of,
@@ -415,5 +413,3 @@ def _rollups(config: ProgramConfig, options: BuildOptions, files: list[Path],
     result.notes.append(f"roll-ups for {len(groups)} {options.rollups_by}"
                         f"{'s' if len(groups) != 1 else ''}" if groups else
                         "no roll-ups: no plan could be read")
-
-

@@ -7,6 +7,7 @@ scored (check_plans), grouped, and written as PDF, deck or JSON, atomically.
 from __future__ import annotations
 
 from datetime import date
+from itertools import repeat
 from pathlib import Path
 
 from planpack.atomic import write_atomically
@@ -32,19 +33,14 @@ def write_rollups(reports: list[PlanReport], config: ProgramConfig, as_of: date,
         raise RenderError(f"unknown roll-up format {', '.join(unknown) or '(none)'}; expected "
                           "pdf, pptx or json")
     groups = rollups(reports, config.program, as_of, by=by, packet_kind=kind)
-    made: list[tuple[Path, bytes | str]] = []
     documents = [f for f in formats if f != "json"]
     if jobs > 1 and len(groups) > 1 and documents:
         with pool(min(jobs, len(groups))) as workers:
-            for files in workers.map(_files, groups, [config] * len(groups),
-                                     [documents] * len(groups)):
-                made += [(out / name, content) for name, content in files]
+            each = list(workers.map(_files, groups, repeat(config), repeat(documents)))
     else:
-        renderer = renderer or renderer_for(
-            search_path(config.path(config.program.templates_dir)))
-        for rollup in groups:
-            made += [(out / name, content)
-                     for name, content in _files(rollup, config, documents, renderer)]
+        each = [_files(rollup, config, documents, renderer) for rollup in groups]
+    made: list[tuple[Path, bytes | str]] = [
+        (out / name, content) for files in each for name, content in files]
     if "json" in formats:
         made.append((out / f"portfolio-{by}.json", as_json(groups)))
     for path, content in made:
