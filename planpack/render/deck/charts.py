@@ -67,9 +67,18 @@ def _money_format(currency: str) -> str:
     return f'"{symbol}"#,##0,"K";-"{symbol}"#,##0,"K";""'
 
 
-def _style(chart: Any) -> None:
+def _add(slide: Slide, area: Area, chart_type: Any, data: FixedChartData, name: str) -> Any:
+    """A chart in `area` in the deck's style: named for the selection pane, the deck's
+    text, no title, light grey gridlines on the value axis. Returns its graphic frame."""
+    frame = slide.shapes.add_chart(chart_type, *slide.box(area), data)
+    frame.name = name
+    chart = frame.chart
     chart.font.size = Pt(CHART_TEXT)
     chart.font.color.rgb = rgb(INK)
+    chart.has_title = False
+    chart.value_axis.has_major_gridlines = True
+    chart.value_axis.major_gridlines.format.line.color.rgb = rgb("D9D9D9")
+    return frame
 
 
 def components(slide: Slide, area: Area, health: Health, day: date) -> Any:
@@ -77,16 +86,11 @@ def components(slide: Slide, area: Area, health: Health, day: date) -> Any:
     data = FixedChartData(day, "0")
     data.categories = [f"{c.name.capitalize()} ({c.weight:g}%)" for c in health.components]
     _series(data, "Score", [c.score for c in health.components])
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *slide.box(area), data)
-    frame.name = "Chart: health components"
+    frame = _add(slide, area, XL_CHART_TYPE.BAR_CLUSTERED, data, "Chart: health components")
     chart = frame.chart
-    _style(chart)
     chart.has_legend = False
-    chart.has_title = False
     value = chart.value_axis
     value.minimum_scale, value.maximum_scale, value.major_unit = 0, 100, 25
-    value.has_major_gridlines = True
-    value.major_gridlines.format.line.color.rgb = rgb("D9D9D9")
     value.tick_labels.font.size = Pt(CHART_TEXT)
     category = chart.category_axis
     category.reverse_order = True  # the first component on top, as the packet lists them
@@ -125,19 +129,14 @@ def pipeline(slide: Slide, area: Area, roadmap: Roadmap, currency: str, day: dat
     data.categories = roadmap_categories(roadmap)
     _series(data, "Open (in Salesforce)", [t.open for t in roadmap.totals])
     _series(data, "Planned (not yet in Salesforce)", [t.planned for t in roadmap.totals])
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_STACKED, *slide.box(area), data)
-    frame.name = "Chart: pipeline by quarter"
+    frame = _add(slide, area, XL_CHART_TYPE.COLUMN_STACKED, data, "Chart: pipeline by quarter")
     chart = frame.chart
-    _style(chart)
-    chart.has_title = False
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
     chart.legend.font.size = Pt(CHART_TEXT)
     value = chart.value_axis
     value.minimum_scale = 0
-    value.has_major_gridlines = True
-    value.major_gridlines.format.line.color.rgb = rgb("D9D9D9")
     value.tick_labels.number_format = number_format
     value.tick_labels.number_format_is_linked = False
     value.tick_labels.font.size = Pt(CHART_TEXT)
